@@ -1,0 +1,54 @@
+# Set-up and everyday commands. `make run` and `make test` are all a fresh clone needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+## run: install, migrate, compile translations, load the seed organisation with demo people, serve on SQLite
+run: $(VENV)/.runtime
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) compile_translations
+	DEBUG=1 $(MANAGE) seed_org --demo
+	DEBUG=1 $(MANAGE) ensure_admin
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+## test: install what the tests need and run the whole suite (DATABASE_URL picks the database)
+test: $(VENV)/.dev
+	DJANGO_SETTINGS_MODULE=orgdesign.settings_test $(MANAGE) compile_translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: refresh the translation catalogues after changing strings (needs GNU gettext)
+messages: $(VENV)/.dev
+	DEBUG=1 $(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
+
+check-deploy: $(VENV)/.runtime
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-a-long-enough-random-secret-key-value-0123456789 ALLOWED_HOSTS=example.com \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

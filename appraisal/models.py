@@ -1,0 +1,1 @@
+"""Appraisal models (indicator library, KPI sets, cycles, appraisals) live here."""

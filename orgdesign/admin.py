@@ -1,0 +1,61 @@
+"""Admin pieces shared by the apps: optimistic locking and writes through services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from orgdesign.exceptions import Conflict
+
+
+class RevisionCheckedForm(forms.ModelForm):
+    """Carries the revision the editor loaded and refuses the save if it has moved on."""
+
+    revision_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["revision_seen"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("revision_seen")
+        if self.instance.pk is not None and seen is not None:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            if current != seen:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this record while you were editing it (your copy is revision %(seen)s, "
+                        "the saved one is %(current)s). Open it again to see their change, then apply yours."
+                    ),
+                    code="stale",
+                    params={"seen": seen, "current": current},
+                )
+        return cleaned
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose writes go through the app's services.
+
+    Subclasses name `save_service(obj, form, request)` and `delete_service(obj)`. A
+    deletion the domain refuses (`Conflict`) is shown as an error message, not a crash.
+    """
+
+    def save_model(self, request, obj, form, change):
+        self.save_service(obj, form, request)
+
+    def delete_model(self, request, obj):
+        try:
+            self.delete_service(obj)
+        except Conflict as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_service(self, obj, form, request):
+        raise NotImplementedError
+
+    def delete_service(self, obj):
+        raise NotImplementedError
