@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department
 from orgdesign.exceptions import Conflict
-from orgdesign.services import assign_fields, claim_revision
+from orgdesign.services import assign_fields, claim_revision, record_deletion
 
 DEPARTMENT_FIELDS = ("code", "name", "name_en", "kind", "parent", "function", "function_en", "head", "order")
 
@@ -65,4 +65,5 @@ def department_delete(*, department, expected_revision=None):
     if department.positions.exists():
         raise Conflict(_("%(unit)s still has positions; move or delete them first.") % {"unit": department})
     claim_revision(department, expected_revision)
+    record_deletion(department, resource="departments")
     department.delete()

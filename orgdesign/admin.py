@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from orgdesign.exceptions import Conflict
+from orgdesign.models import ApiToken, Deletion
+from orgdesign.services import api_token_create
 
 
 class RevisionCheckedForm(forms.ModelForm):
@@ -59,3 +61,39 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def delete_service(self, obj):
         raise NotImplementedError
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued here or with `manage.py create_api_token`; only name and read-only change later."""
+
+    list_display = ("name", "user", "read_only", "created")
+    list_filter = ("read_only",)
+    search_fields = ("name", "user__username")
+    autocomplete_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("key", "user", "created") if obj is not None else ("key", "created")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["name", "read_only"])
+        else:
+            created = api_token_create(user=obj.user, name=obj.name, read_only=obj.read_only)
+            obj.pk, obj.key, obj.created = created.pk, created.key, created.created
+
+
+@admin.register(Deletion)
+class DeletionAdmin(admin.ModelAdmin):
+    list_display = ("resource", "object_id", "code", "deleted")
+    list_filter = ("resource",)
+    search_fields = ("code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
 """Model pieces shared by every app."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,39 @@ class RevisedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class ApiToken(models.Model):
+    """An API key for another system (or a person's script); a read-only one may never write."""
+
+    key = models.CharField(_("key"), max_length=40, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the token is for."))
+    read_only = models.BooleanField(_("read-only"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name or self.user} ({_('read-only') if self.read_only else _('read-write')})"
+
+
+class Deletion(models.Model):
+    """A record that an object was deleted, so mirrors pulling changes can delete it too."""
+
+    resource = models.CharField(_("resource"), max_length=32, db_index=True)
+    object_id = models.BigIntegerField(_("object id"))
+    code = models.CharField(_("code"), max_length=64, blank=True)
+    deleted = models.DateTimeField(_("deleted"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["deleted", "id"]
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+
+    def __str__(self):
+        return f"{self.resource} {self.object_id}"

@@ -1,10 +1,13 @@
 """Service helpers shared by the apps' services."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from orgdesign.exceptions import ConcurrentUpdate
+from orgdesign.models import ApiToken, Deletion
 
 
 def claim_revision(obj, expected_revision=None):
@@ -57,3 +60,13 @@ def assign_fields(instance, allowed, fields):
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     for name, value in fields.items():
         setattr(instance, name, value)
+
+
+def record_deletion(obj, *, resource):
+    """Remember that `obj` is gone, for `GET /api/v1/changes/`. Call before deleting it."""
+    Deletion.objects.create(resource=resource, object_id=obj.pk, code=getattr(obj, "code", "") or "")
+
+
+def api_token_create(*, user, name="", read_only=False):
+    """Issue a new API token for `user`."""
+    return ApiToken.objects.create(key=secrets.token_hex(20), user=user, name=name, read_only=read_only)

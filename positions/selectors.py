@@ -1,8 +1,9 @@
 """Reads of positions and their descriptions that more than one interface needs."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from positions.models import Position
+from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 
 
 def description_snapshot(position):
@@ -43,3 +44,53 @@ def position_list_with_headcount():
     return Position.objects.select_related("department", "reports_to").annotate(
         filled=Count("holders", filter=Q(holders__active=True))
     )
+
+
+POSITION_ROW_FIELDS = (
+    "id", "code", "title", "title_en", "department", "reports_to", "grade", "headcount", "is_key",
+    "purpose", "purpose_en", "order", "revision", "created", "updated",
+)  # fmt: skip
+
+
+def _count_subquery(queryset, field):
+    return Coalesce(
+        Subquery(queryset.values(field).annotate(n=Count("*")).values("n")[:1], output_field=IntegerField()), 0
+    )
+
+
+def position_rows(queryset):
+    """A `values()` queryset of positions' flat fields with `filled`, `vacant` and `version`.
+
+    Counts come from correlated subqueries, so they stay right whatever else is joined.
+    """
+    filled = _count_subquery(Employee.objects.filter(position=OuterRef("pk"), active=True), "position")
+    version = Subquery(
+        DescriptionVersion.objects.filter(position=OuterRef("pk")).order_by("-number").values("number")[:1]
+    )
+    return queryset.annotate(filled=filled, version=version).values(*POSITION_ROW_FIELDS, "filled", "version")
+
+
+def attach_description_parts(rows):
+    """Add `duties`, `authorities` and `standards` to position rows: three queries per call."""
+    by_id = {}
+    for row in rows:
+        row["vacant"] = max(row["headcount"] - row["filled"], 0)
+        row["duties"], row["authorities"], row["standards"] = [], [], []
+        by_id[row["id"]] = row
+    if not by_id:
+        return rows
+    ids = list(by_id)
+    duty_index = {}
+    duties = Duty.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    for duty in duties.values("id", "position_id", "category", "title", "title_en", "text", "text_en", "order"):
+        owner = by_id[duty.pop("position_id")]
+        duty_index[duty["id"]] = len(owner["duties"])
+        owner["duties"].append(duty)
+    authorities = Authority.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    for authority in authorities.values("id", "position_id", "text", "text_en", "order"):
+        by_id[authority.pop("position_id")]["authorities"].append(authority)
+    standards = WorkStandard.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    for standard in standards.values("id", "position_id", "measure", "measure_en", "target", "unit", "duty", "order"):
+        standard["duty_index"] = duty_index.get(standard["duty"])
+        by_id[standard.pop("position_id")]["standards"].append(standard)
+    return rows

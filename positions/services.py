@@ -4,13 +4,14 @@ The admin, the API, imports and management commands all call them, so each rule 
 whichever way a change comes in.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orgdesign.choices import ChangeSource
 from orgdesign.exceptions import Conflict
-from orgdesign.services import assign_fields, claim_revision
-from positions.models import DescriptionVersion, Employee, Position
+from orgdesign.services import assign_fields, claim_revision, record_deletion
+from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 from positions.selectors import description_snapshot
 
 POSITION_FIELDS = (
@@ -66,6 +67,7 @@ def position_delete(*, position, expected_revision=None):
             _("%(position)s still has holders; move them to another position first.") % {"position": position}
         )
     claim_revision(position, expected_revision)
+    record_deletion(position, resource="positions")
     position.delete()
 
 
@@ -123,4 +125,77 @@ def employee_update(*, employee, expected_revision=None, **fields):
 @transaction.atomic
 def employee_delete(*, employee, expected_revision=None):
     claim_revision(employee, expected_revision)
+    record_deletion(employee, resource="employees")
     employee.delete()
+
+
+def _reconcile(position, model, items, what):
+    """Make `position`'s parts of one kind equal `items`, keeping the ids of those that stay.
+
+    Errors name the part as `what[index].field`, for example `duties[2].text`.
+    """
+    by_id = {part.pk: part for part in model.objects.filter(position=position)}
+    kept, errors = [], {}
+    for index, item in enumerate(items):
+        item = dict(item)
+        part_id = item.pop("id", None)
+        if part_id is not None and part_id not in by_id:
+            errors[f"{what}[{index}].id"] = [_("No part with id %(id)s belongs to this position.") % {"id": part_id}]
+            continue
+        part = by_id.get(part_id) or model(position=position)
+        item.setdefault("order", index + 1)
+        for name, value in item.items():
+            setattr(part, name, value)
+        try:
+            part.full_clean(exclude=["position"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"{what}[{index}].{field}"] = messages
+        kept.append(part)
+    if errors:
+        raise ValidationError(errors)
+    model.objects.filter(position=position).exclude(pk__in=[part.pk for part in kept if part.pk]).delete()
+    for part in kept:
+        part.save()
+    return kept
+
+
+@transaction.atomic
+def description_parts_replace(*, position, duties=None, authorities=None, standards=None):
+    """Replace the given kinds of description part; a part with an `id` is changed in place.
+
+    A work standard names its duty by `duty_index`, the place of that duty in `duties`
+    (or, when `duties` is not given, in the position's current duties).
+    """
+    saved_duties = _reconcile(position, Duty, duties, "duties") if duties is not None else list(position.duties.all())
+    if authorities is not None:
+        _reconcile(position, Authority, authorities, "authorities")
+    if standards is not None:
+        items = []
+        for index, item in enumerate(standards):
+            item = dict(item)
+            duty_index = item.pop("duty_index", None)
+            if duty_index is not None and not 0 <= duty_index < len(saved_duties):
+                message = _("There is no duty number %(index)s; the description has %(count)s duties, counted from 0.")
+                raise ValidationError(
+                    {f"standards[{index}].duty_index": [message % {"index": duty_index, "count": len(saved_duties)}]}
+                )
+            item["duty"] = saved_duties[duty_index] if duty_index is not None else None
+            items.append(item)
+        _reconcile(position, WorkStandard, items, "standards")
+
+
+@transaction.atomic
+def position_write(*, position=None, fields, parts=None, expected_revision=None, user=None, source=ChangeSource.API):
+    """Create or change a position and, in the same transaction, the parts of its description.
+
+    A direct write is a publication: if the description changed, it is recorded as the
+    next version. Nothing is saved when any part is refused.
+    """
+    position = position or Position()
+    assign_fields(position, POSITION_FIELDS, fields)
+    position_save(position=position, expected_revision=expected_revision)
+    if parts:
+        description_parts_replace(position=position, **parts)
+    description_publish(position=position, user=user, source=source)
+    return position

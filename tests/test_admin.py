@@ -6,7 +6,11 @@ from positions.models import DescriptionVersion, Position
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [model for model in admin.site._registry if model._meta.app_label in {"departments", "positions", "auth"}]
+MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in {"departments", "positions", "auth", "orgdesign"}
+]
 
 
 def _admin_urls(model):

@@ -1,0 +1,51 @@
+"""Reads of the unit tree that more than one interface needs."""
+
+from departments.models import Department
+from positions.models import Employee, Position
+from positions.selectors import position_rows
+
+UNIT_FIELDS = ("id", "code", "name", "name_en", "kind", "parent", "head", "order", "depth")
+CHART_POSITION_FIELDS = (
+    "id", "code", "title", "title_en", "reports_to", "grade", "headcount", "filled", "is_key", "department",
+)  # fmt: skip
+
+
+def org_chart(*, root=None, depth=None):
+    """The unit tree with each unit's positions and their holders, in three queries.
+
+    `root` (a Department) limits it to that subtree, `depth` to that many levels below the
+    top unit(s) returned (0: the top units only). Returns the list of top units.
+    """
+    units = Department.objects.all()
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    top_depth = root.depth if root is not None else 0
+    if depth is not None:
+        units = units.filter(depth__lte=top_depth + depth)
+    unit_rows = list(units.order_by("path", "order", "id").values(*UNIT_FIELDS))
+    by_id = {}
+    for unit in unit_rows:
+        unit["positions"], unit["children"] = [], []
+        by_id[unit["id"]] = unit
+
+    positions = Position.objects.filter(department__in=units.values("id")).order_by("department", "order", "id")
+    position_by_id = {}
+    for position in position_rows(positions).values(*CHART_POSITION_FIELDS):
+        position["vacant"] = max(position["headcount"] - position["filled"], 0)
+        position["holders"] = []
+        position_by_id[position["id"]] = position
+        by_id[position.pop("department")]["positions"].append(position)
+
+    holders = Employee.objects.filter(active=True, position__department__in=units.values("id"))
+    for person in holders.order_by("employee_no").values("id", "employee_no", "name", "name_en", "position"):
+        position_by_id[person.pop("position")]["holders"].append(person)
+
+    top = []
+    for unit in unit_rows:
+        parent = by_id.get(unit["parent"])
+        (parent["children"] if parent is not None else top).append(unit)
+    # Children were appended in path order; put siblings in their stated order.
+    for unit in unit_rows:
+        unit["children"].sort(key=lambda child: (child["order"], child["id"]))
+    top.sort(key=lambda unit: (unit["order"], unit["id"]))
+    return top

@@ -1,0 +1,97 @@
+"""One error shape for the whole API: `{"detail", "code"}` plus `"errors"` by field on a 400."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+from orgdesign.exceptions import ConcurrentUpdate, Conflict
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object changed since you read it (If-Match no longer matches). Read it again."
+    default_code = "precondition_failed"
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The current state of the data does not allow this."
+    default_code = "conflict"
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, ConcurrentUpdate):
+        exc = PreconditionFailed(detail=str(exc))
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(detail=str(exc))
+    elif isinstance(exc, ProtectedError | IntegrityError):
+        exc = ConflictError(detail=f"The change conflicts with other data: {exc}")
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(
+            response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        )
+        response.data = {"detail": _summary(errors), "code": "invalid", "errors": errors}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = {"detail": str(detail), "code": code}
+    return response
+
+
+def flatten_errors(errors, prefix=""):
+    """Nested serializer errors as one level: `{"duties[0].text": ["..."]}`."""
+    flat = {}
+    items = errors.items() if isinstance(errors, dict) else enumerate(errors)
+    for key, value in items:
+        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+            path = f"{prefix}[{key}]"
+        else:
+            path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) or (isinstance(value, list) and value and not isinstance(value[0], str)):
+            flat.update(flatten_errors(value, path))
+        elif value:
+            flat[path] = [str(message) for message in value] if isinstance(value, list) else [str(value)]
+    return flat
+
+
+def _summary(errors):
+    names = ", ".join(str(name) for name in errors)
+    return f"Invalid input in: {names}." if names else "Invalid input."
+
+
+def json_error(status_code, detail, code):
+    return JsonResponse({"detail": detail, "code": code}, status=status_code)
+
+
+def _wants_json(request):
+    return request.path.startswith("/api/")
+
+
+def handler404(request, exception=None):
+    if _wants_json(request):
+        return json_error(404, "Not found.", "not_found")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if _wants_json(request):
+        return json_error(500, "The server failed to answer; the error has been logged.", "server_error")
+    from django.views.defaults import server_error
+
+    return server_error(request)

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from departments.api.views import DepartmentViewSet
+from orgdesign.api.views import ChangesView, OrgChartView, TokenView
+from positions.api.views import EmployeeViewSet, PositionViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("positions", PositionViewSet, basename="position")
+router.register("employees", EmployeeViewSet, basename="employee")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("org-chart/", OrgChartView.as_view(), name="org-chart"),
+    path("changes/", ChangesView.as_view(), name="changes"),
+    path("", include(router.urls)),
+]

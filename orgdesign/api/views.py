@@ -1,0 +1,168 @@
+"""API endpoints that span the apps: token, org chart, change feed."""
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from departments.models import Department
+from departments.selectors import org_chart
+from orgdesign.api.authentication import ApiTokenAuthentication
+from orgdesign.api.renderers import FastJSONRenderer
+from orgdesign.api.serializers import related_field
+from orgdesign.models import ApiToken, Deletion
+from orgdesign.services import api_token_create
+from positions.models import Employee, Position
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="Login name.")
+    password = serializers.CharField(help_text="Password.", style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = [ApiTokenAuthentication]  # no session: no CSRF on this form-less endpoint
+    renderer_classes = [FastJSONRenderer]
+
+    @extend_schema(
+        summary="Get an API token",
+        description="Send it back as `Authorization: Token <token>`. The same login always gets the same token.",
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(help_text="The key.")})},
+        auth=[],
+    )
+    def post(self, request):
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = authenticate(request, **form.validated_data)
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(_("Wrong username or password."))
+        token = ApiToken.objects.filter(user=user, name="login", read_only=False).first()
+        if token is None:
+            token = api_token_create(user=user, name="login")
+        return Response({"token": token.key})
+
+
+class OrgChartQuerySerializer(serializers.Serializer):
+    root = related_field(Department.objects.all(), "unit", required=False, help_text="Id of the unit at the top.")
+    depth = serializers.IntegerField(
+        required=False, min_value=0, max_value=100, help_text="Levels of units below the top to include (0: top only)."
+    )
+
+
+class ChartHolderSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Employee id.")
+    employee_no = serializers.CharField(help_text="Employee number.")
+    name = serializers.CharField(help_text="Name in Chinese.")
+    name_en = serializers.CharField(help_text="Name in English.")
+
+
+class ChartPositionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Position id.")
+    code = serializers.CharField(help_text="Position code.")
+    title = serializers.CharField(help_text="Title in Chinese.")
+    title_en = serializers.CharField(help_text="Title in English.")
+    reports_to = serializers.IntegerField(allow_null=True, help_text="Id of the superior position (reporting line).")
+    grade = serializers.IntegerField(allow_null=True, help_text="Grade.")
+    headcount = serializers.IntegerField(help_text="Planned headcount.")
+    filled = serializers.IntegerField(help_text="Active holders.")
+    vacant = serializers.IntegerField(help_text="Planned minus filled.")
+    is_key = serializers.BooleanField(help_text="Key position.")
+    holders = ChartHolderSerializer(many=True, help_text="The people holding it.")
+
+
+class ChartUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Unit id.")
+    code = serializers.CharField(help_text="Unit code.")
+    name = serializers.CharField(help_text="Name in Chinese.")
+    name_en = serializers.CharField(help_text="Name in English.")
+    kind = serializers.CharField(help_text="headquarters, department or team.")
+    parent = serializers.IntegerField(allow_null=True, help_text="Parent unit id.")
+    head = serializers.IntegerField(allow_null=True, help_text="Id of the heading position.")
+    order = serializers.IntegerField(help_text="Order among siblings.")
+    depth = serializers.IntegerField(help_text="Level in the whole tree (0 at the top).")
+    positions = ChartPositionSerializer(many=True, help_text="Positions of this unit.")
+    children = serializers.ListField(child=serializers.DictField(), help_text="Units below, in the same shape.")
+
+
+class OrgChartView(APIView):
+    renderer_classes = [FastJSONRenderer]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="The whole organisation as one tree",
+        description="Units with their positions (reporting lines, headcount, holders) and sub-units, in one response.",
+        parameters=[OrgChartQuerySerializer],
+        responses={
+            200: inline_serializer(
+                "OrgChart", {"units": ChartUnitSerializer(many=True, help_text="The top unit(s) of the tree.")}
+            )
+        },
+    )
+    def get(self, request):
+        query = OrgChartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response({"units": org_chart(**query.validated_data)})
+
+
+class ChangesQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(help_text="ISO 8601 time; use the `until` of your previous call.")
+
+
+def _change_set(name):
+    return inline_serializer(
+        f"{name}Changes",
+        {
+            "changed": serializers.ListField(child=serializers.IntegerField(), help_text="Ids created or changed."),
+            "deleted": serializers.ListField(child=serializers.IntegerField(), help_text="Ids deleted."),
+        },
+    )
+
+
+class ChangesView(APIView):
+    renderer_classes = [FastJSONRenderer]
+    permission_classes = [IsAuthenticated]
+
+    RESOURCES = {"departments": Department, "positions": Position, "employees": Employee}
+
+    @extend_schema(
+        summary="What changed since a point in time",
+        description=(
+            "Ids of units, positions and employees created, changed or deleted at or after `since`. Fetch the "
+            "changed ones (or use `?updated_since=` on each list), delete the deleted ones, and pass `until` as the "
+            "next `since`."
+        ),
+        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True, description="ISO 8601 time.")],
+        responses={
+            200: inline_serializer(
+                "Changes",
+                {
+                    "since": serializers.DateTimeField(help_text="The `since` you sent."),
+                    "until": serializers.DateTimeField(help_text="Time of this answer: the next call's `since`."),
+                    **{name: _change_set(name.title()) for name in RESOURCES},
+                },
+            )
+        },
+    )
+    def get(self, request):
+        query = ChangesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        since = query.validated_data["since"]
+        until = timezone.now()
+        body = {"since": since, "until": until}
+        deleted = {name: [] for name in self.RESOURCES}
+        for resource, object_id in Deletion.objects.filter(deleted__gte=since).values_list("resource", "object_id"):
+            deleted.setdefault(resource, []).append(object_id)
+        for name, model in self.RESOURCES.items():
+            changed = model.objects.filter(updated__gte=since).order_by("id").values_list("id", flat=True)
+            body[name] = {"changed": list(changed), "deleted": deleted[name]}
+        return Response(body)

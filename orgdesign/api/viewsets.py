@@ -1,0 +1,137 @@
+"""The shared base of the organisation's API resources.
+
+A resource says how to read rows in bulk (`row_queryset` + `complete_rows`, plain dicts, a
+fixed number of queries per page whatever its size) and which services write it
+(`perform_create_object`, `perform_update_object`, `perform_delete_object`). This base
+adds pagination, filters, search, stable ordering, ETag / Last-Modified, If-None-Match
+(304) and If-Match (412), and CSV.
+"""
+
+from django.utils.http import http_date, parse_etags, quote_etag
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import status, viewsets
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.response import Response
+
+from orgdesign.api.exceptions import PreconditionFailed
+from orgdesign.api.pagination import OrgPagination
+from orgdesign.api.permissions import ModelWritePermission, ReadOnlyTokenPermission
+from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer
+from orgdesign.choices import ChangeSource
+
+
+class StableOrderingFilter(OrderingFilter):
+    """Whitelisted `?ordering=`, always ending in `id` so pages never overlap or skip."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or queryset.model._meta.ordering)
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering.append("id")
+        return ordering
+
+
+def etag_for(obj):
+    return quote_etag(f"{obj.pk}.{obj.revision}")
+
+
+class OrgViewSet(viewsets.ModelViewSet):
+    pagination_class = OrgPagination
+    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    permission_classes = [ModelWritePermission, ReadOnlyTokenPermission]
+    renderer_classes = [FastJSONRenderer]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    # --- reading -------------------------------------------------------------------------
+    def row_queryset(self, queryset):
+        """A `values()` queryset of the flat fields of each row."""
+        raise NotImplementedError
+
+    def complete_rows(self, rows):
+        """Add nested parts to a page of rows (a fixed number of queries) and return them."""
+        return rows
+
+    def rows_for(self, queryset):
+        return self.complete_rows(list(self.row_queryset(queryset)))
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.row_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.complete_rows(list(page)))
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match and etag_for(obj) in parse_etags(if_none_match):
+            return self._with_validators(Response(status=status.HTTP_304_NOT_MODIFIED), obj)
+        return self._detail_response(obj)
+
+    def _detail_response(self, obj, status_code=status.HTTP_200_OK):
+        row = self.rows_for(self.get_queryset().filter(pk=obj.pk))[0]
+        return self._with_validators(Response(row, status=status_code), obj)
+
+    def _with_validators(self, response, obj):
+        response["ETag"] = etag_for(obj)
+        response["Last-Modified"] = http_date(obj.updated.timestamp())
+        return response
+
+    # --- writing -------------------------------------------------------------------------
+    def expected_revision(self, obj):
+        """The revision an `If-Match` header names; None when the client sent none."""
+        if_match = self.request.headers.get("If-Match")
+        if not if_match:
+            return None
+        tags = parse_etags(if_match)
+        if "*" in tags:
+            return None
+        if etag_for(obj) not in tags:
+            raise PreconditionFailed()
+        return obj.revision
+
+    def write_context(self):
+        return {"user": self.request.user, "source": ChangeSource.API}
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_create_object(serializer.validated_data)
+        response = self._detail_response(obj, status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(f"{request.path}{obj.pk}/")
+        return response
+
+    def update(self, request, *args, partial=False, **kwargs):
+        obj = self.get_object()
+        expected = self.expected_revision(obj)
+        serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_update_object(obj, serializer.validated_data, expected)
+        obj.refresh_from_db()
+        return self._detail_response(obj)
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.perform_delete_object(obj, self.expected_revision(obj))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_create_object(self, data):
+        raise NotImplementedError
+
+    def perform_update_object(self, obj, data, expected_revision):
+        raise NotImplementedError
+
+    def perform_delete_object(self, obj, expected_revision):
+        raise NotImplementedError
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", str, enum=["json", "csv"], description="`csv` for the flat fields as CSV (UTF-8), `json` by default."
+)
+
+
+class CSVMixin:
+    """`?format=csv` on a resource's list: the flat fields of the page as CSV."""
+
+    def perform_content_negotiation(self, request, force=False):
+        if self.action == "list" and request.query_params.get("format") == "csv":
+            return CSVRenderer(), CSVRenderer.media_type
+        return super().perform_content_negotiation(request, force)
