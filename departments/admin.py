@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import CollaborationMechanism, Department, DepartmentDuty
 from departments.services import department_delete, department_save
-from orgdesign.admin import RevisionCheckedForm, ServiceAdmin
+from orgdesign.admin import COMPACT_TEXT, RevisionCheckedForm, ServiceAdmin
 from positions.models import Position
 
 
@@ -33,6 +33,7 @@ class PositionListInline(admin.TabularInline):
 
 
 class DepartmentDutyInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = DepartmentDuty
     fields = ("order", "area", "title", "text", "area_en", "title_en", "text_en")
     extra = 0

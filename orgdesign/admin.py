@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orgdesign.exceptions import Conflict
@@ -34,6 +35,9 @@ class RevisionCheckedForm(forms.ModelForm):
                     params={"seen": seen, "current": current},
                 )
         return cleaned
+
+
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
 class ServiceAdmin(admin.ModelAdmin):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from orgdesign.admin import RevisionCheckedForm, ServiceAdmin
+from orgdesign.admin import COMPACT_TEXT, RevisionCheckedForm, ServiceAdmin
 from orgdesign.choices import ChangeSource
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 from positions.services import description_publish, employee_delete, employee_save, position_delete, position_save
@@ -15,12 +15,14 @@ class PositionForm(RevisionCheckedForm):
 
 
 class DutyInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = Duty
     fields = ("order", "category", "title", "text", "title_en", "text_en")
     extra = 0
 
 
 class AuthorityInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = Authority
     fields = ("order", "text", "text_en")
     extra = 0

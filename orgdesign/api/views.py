@@ -1,5 +1,7 @@
 """API endpoints that span the apps: token, org chart, change feed."""
 
+import datetime
+
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -156,7 +158,7 @@ class ChangesView(APIView):
     def get(self, request):
         query = ChangesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        since = query.validated_data["since"]
+        since = query.validated_data["since"].astimezone(datetime.UTC)
         until = timezone.now()
         body = {"since": since, "until": until}
         deleted = {name: [] for name in self.RESOURCES}
