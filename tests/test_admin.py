@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 MODELS = [
     model
     for model in admin.site._registry
-    if model._meta.app_label in {"departments", "positions", "auth", "orgdesign"}
+    if model._meta.app_label in {"departments", "positions", "auth", "orgdesign", "appraisal"}
 ]
 
 

@@ -18,3 +18,14 @@ class ModelWritePermission(DjangoModelPermissions):
     """Reads need a login; writes also need the model's add/change/delete permission."""
 
     perms_map = {**DjangoModelPermissions.perms_map, "GET": [], "HEAD": [], "OPTIONS": []}
+
+
+class ModelViewPermission(DjangoModelPermissions):
+    """Reads need the model's view permission too: for data only some roles may see (appraisals)."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }

@@ -1,6 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from appraisal.api.views import (
+    AppraisalCycleViewSet,
+    AppraisalViewSet,
+    IndicatorViewSet,
+    KpiSetViewSet,
+    RatingBandViewSet,
+)
 from departments.api.views import DepartmentViewSet
 from orgdesign.api.views import ChangesView, OrgChartView, TokenView
 from positions.api.views import EmployeeViewSet, PositionViewSet
@@ -10,6 +17,11 @@ router.include_root_view = False
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("positions", PositionViewSet, basename="position")
 router.register("employees", EmployeeViewSet, basename="employee")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("kpi-sets", KpiSetViewSet, basename="kpi-set")
+router.register("rating-bands", RatingBandViewSet, basename="rating-band")
+router.register("appraisal-cycles", AppraisalCycleViewSet, basename="appraisal-cycle")
+router.register("appraisals", AppraisalViewSet, basename="appraisal")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -35,14 +35,9 @@ def etag_for(obj):
     return quote_etag(f"{obj.pk}.{obj.revision}")
 
 
-class OrgViewSet(viewsets.ModelViewSet):
-    pagination_class = OrgPagination
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
-    permission_classes = [ModelWritePermission, ReadOnlyTokenPermission]
-    renderer_classes = [FastJSONRenderer]
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+class OrgReadMixin:
+    """List and detail from bulk-built rows, with ETag, Last-Modified and If-None-Match."""
 
-    # --- reading -------------------------------------------------------------------------
     def row_queryset(self, queryset):
         """A `values()` queryset of the flat fields of each row."""
         raise NotImplementedError
@@ -75,7 +70,6 @@ class OrgViewSet(viewsets.ModelViewSet):
         response["Last-Modified"] = http_date(obj.updated.timestamp())
         return response
 
-    # --- writing -------------------------------------------------------------------------
     def expected_revision(self, obj):
         """The revision an `If-Match` header names; None when the client sent none."""
         if_match = self.request.headers.get("If-Match")
@@ -91,6 +85,8 @@ class OrgViewSet(viewsets.ModelViewSet):
     def write_context(self):
         return {"user": self.request.user, "source": ChangeSource.API}
 
+
+class OrgCreateMixin:
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -99,6 +95,11 @@ class OrgViewSet(viewsets.ModelViewSet):
         response["Location"] = request.build_absolute_uri(f"{request.path}{obj.pk}/")
         return response
 
+    def perform_create_object(self, data):
+        raise NotImplementedError
+
+
+class OrgUpdateMixin:
     def update(self, request, *args, partial=False, **kwargs):
         obj = self.get_object()
         expected = self.expected_revision(obj)
@@ -108,19 +109,34 @@ class OrgViewSet(viewsets.ModelViewSet):
         obj.refresh_from_db()
         return self._detail_response(obj)
 
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_update_object(self, obj, data, expected_revision):
+        raise NotImplementedError
+
+
+class OrgDestroyMixin:
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
         self.perform_delete_object(obj, self.expected_revision(obj))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def perform_create_object(self, data):
-        raise NotImplementedError
-
-    def perform_update_object(self, obj, data, expected_revision):
-        raise NotImplementedError
-
     def perform_delete_object(self, obj, expected_revision):
         raise NotImplementedError
+
+
+class OrgBaseViewSet(OrgReadMixin, viewsets.GenericViewSet):
+    """Read-only resource; add OrgCreateMixin, OrgUpdateMixin, OrgDestroyMixin for writes."""
+
+    pagination_class = OrgPagination
+    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    permission_classes = [ModelWritePermission, ReadOnlyTokenPermission]
+    renderer_classes = [FastJSONRenderer]
+
+
+class OrgViewSet(OrgCreateMixin, OrgUpdateMixin, OrgDestroyMixin, OrgBaseViewSet):
+    """A resource with every method: list, retrieve, create, update, partial update, destroy."""
 
 
 FORMAT_PARAMETER = OpenApiParameter(

@@ -10,6 +10,7 @@ from departments.models import CollaborationMechanism, Department, DepartmentDut
 from departments.services import department_save
 from orgdesign.choices import ChangeSource
 from orgdesign.seed import marketing as seed
+from orgdesign.seed.load_appraisal import load_demo_cycles, load_library
 from positions.models import Duty, Employee, Position
 from positions.services import description_publish, employee_save, position_save
 
@@ -44,7 +45,7 @@ def _sync_list(queryset, rows, make):
 
 
 class Command(BaseCommand):
-    help = "Load the seed marketing organisation (units, positions, duties); --demo adds fictional people."
+    help = "Load the seed marketing organisation, indicators and KPI sets; --demo adds fictional people and cycles."
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="Also add two or three made-up people per position.")
@@ -60,11 +61,14 @@ class Command(BaseCommand):
                 unit.head = head
                 department_save(department=unit)
         self._unit_extras(units)
+        load_library()
         people = self._demo_people(positions) if demo else 0
+        if demo:
+            load_demo_cycles()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seed organisation ready: {len(units)} units, {len(positions)} positions"
-                + (f", {people} demo people." if demo else ".")
+                f"Seed organisation ready: {len(units)} units, {len(positions)} positions, indicators and KPI sets"
+                + (f", {people} demo people, demo cycles 2026-Q2 (closed) and 2026-Q3 (open)." if demo else ".")
             )
         )
 

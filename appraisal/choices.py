@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Dimension(models.TextChoices):
+    """The three dimensions every appraisal weighs (chapter 06 of the seed)."""
+
+    RESULTS = "results", _("results (业绩)")
+    ABILITY = "ability", _("ability (能力)")
+    ATTITUDE = "attitude", _("attitude (态度)")
+
+
+class IndicatorKind(models.TextChoices):
+    QUANTITATIVE = "quantitative", _("quantitative")
+    RATED = "rated", _("rated against levels")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class KpiSetStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    RETIRED = "retired", _("retired")
+
+
+class CycleState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    OPEN = "open", _("open")
+    CALIBRATION = "calibration", _("calibration")
+    CLOSED = "closed", _("closed")
+
+
+class AppraisalState(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("self-assessment")
+    MANAGER_REVIEW = "manager_review", _("manager review")
+    CALIBRATED = "calibrated", _("calibrated")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+
+
+class CycleAction(models.TextChoices):
+    OPEN = "open", _("opened")
+    START_CALIBRATION = "start_calibration", _("calibration started")
+    CLOSE = "close", _("closed")
+    REOPEN = "reopen", _("reopened")

@@ -1,0 +1,687 @@
+"""Every write of the appraisal domain goes through these functions (admin, API, commands, pages)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from appraisal import scoring
+from appraisal.choices import (
+    AppraisalState,
+    CycleAction,
+    CycleState,
+    Dimension,
+    IndicatorKind,
+    KpiSetStatus,
+)
+from appraisal.models import (
+    Appraisal,
+    AppraisalCycle,
+    AppraisalLine,
+    AppraisalPolicy,
+    CycleEvent,
+    Indicator,
+    IndicatorLevel,
+    KpiItem,
+    KpiSet,
+    RatingBand,
+)
+from orgdesign.exceptions import Conflict
+from orgdesign.services import assign_fields, claim_revision, record_deletion
+from positions.models import Employee, Position
+
+BATCH = 2000
+HUNDRED = Decimal(100)
+
+
+def _transition(obj, method):
+    try:
+        getattr(obj, method)()
+    except TransitionNotAllowed as error:
+        raise Conflict(
+            _("%(object)s is %(state)s; that step is not possible now.")
+            % {"object": obj, "state": obj.get_state_display()}
+        ) from error
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "code", "name", "name_en", "dimension", "kind", "unit", "direction", "data_source", "measurement",
+    "description", "description_en", "retired",
+)  # fmt: skip
+
+
+@transaction.atomic
+def indicator_write(*, indicator=None, fields, levels=None, expected_revision=None):
+    """Create or change an indicator and, if given, replace its levels (a rated one needs two or more)."""
+    indicator = indicator or Indicator()
+    assign_fields(indicator, INDICATOR_FIELDS, fields)
+    indicator.full_clean()
+    if indicator.pk is not None:
+        claim_revision(indicator, expected_revision)
+    indicator.save()
+    if levels is not None:
+        indicator.levels.all().delete()
+        objs = [IndicatorLevel(indicator=indicator, **level) for level in levels]
+        for index, level in enumerate(objs):
+            try:
+                level.full_clean(exclude=["indicator"])
+            except ValidationError as error:
+                raise ValidationError({f"levels[{index}].{k}": v for k, v in error.message_dict.items()}) from error
+        numbers = [level.level for level in objs]
+        if len(set(numbers)) != len(numbers):
+            raise ValidationError({"levels": _("Each level number may appear once.")})
+        IndicatorLevel.objects.bulk_create(objs)
+    level_count = indicator.levels.count()
+    if indicator.kind == IndicatorKind.RATED and level_count < 2:
+        raise ValidationError({"levels": _("A rated indicator needs at least two described levels.")})
+    if indicator.kind == IndicatorKind.QUANTITATIVE and level_count:
+        raise ValidationError({"levels": _("A quantitative indicator is scored against its target and has no levels.")})
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, indicator, expected_revision=None):
+    """Delete an indicator no KPI set or appraisal uses; otherwise it can only be retired (409)."""
+    if (
+        KpiItem.objects.filter(indicator=indicator).exists()
+        or AppraisalLine.objects.filter(indicator=indicator).exists()
+    ):
+        raise Conflict(_("%(indicator)s is in use; retire it instead of deleting it.") % {"indicator": indicator})
+    claim_revision(indicator, expected_revision)
+    record_deletion(indicator, resource="indicators")
+    indicator.delete()
+
+
+# --- KPI sets ------------------------------------------------------------------------------
+
+
+def kpi_set_problems(kpi_set):
+    """Why `kpi_set` cannot be used in a cycle: weights not adding up to 100, missing targets, retired indicators."""
+    items = [
+        {"dimension": i.indicator.dimension, "kind": i.indicator.kind, "retired": i.indicator.retired,
+         "indicator_name": i.indicator.name, "weight": i.weight, "target": i.target}
+        for i in kpi_set.items.select_related("indicator")
+    ]  # fmt: skip
+    return set_problems(kpi_set, items)
+
+
+def set_problems(kpi_set, items):
+    """The problems of a set from its weights and plain item dicts (dimension, kind, retired, indicator_name,
+    weight, target), so lists can check many sets without a query each."""
+    problems = []
+    weights = {dimension: kpi_set.dimension_weight(dimension) for dimension in Dimension.values}
+    total = sum(weights.values())
+    if total != HUNDRED:
+        problems.append(
+            _("KPI set %(set)s: the dimension weights add up to %(sum)s, not 100.")
+            % {"set": kpi_set, "sum": _number(total)}
+        )
+    for dimension, label in Dimension.choices:
+        dimension_items = [item for item in items if item["dimension"] == dimension]
+        item_total = sum((item["weight"] for item in dimension_items), Decimal(0))
+        if weights[dimension] and item_total != HUNDRED:
+            problems.append(
+                _("KPI set %(set)s: the %(dimension)s indicators add up to %(sum)s, not 100.")
+                % {"set": kpi_set, "dimension": label, "sum": _number(item_total)}
+            )
+        if not weights[dimension] and dimension_items:
+            problems.append(
+                _("KPI set %(set)s: %(dimension)s has indicators but no weight.") % {"set": kpi_set, "dimension": label}
+            )
+    for item in items:
+        if item["kind"] == IndicatorKind.QUANTITATIVE and item["target"] is None:
+            problems.append(
+                _("KPI set %(set)s: %(indicator)s needs a target.")
+                % {"set": kpi_set, "indicator": item["indicator_name"]}
+            )
+        if item["retired"]:
+            problems.append(
+                _("KPI set %(set)s: %(indicator)s is retired.") % {"set": kpi_set, "indicator": item["indicator_name"]}
+            )
+    return [str(problem) for problem in problems]
+
+
+def _number(value):
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+
+
+def _check_positions_free(kpi_set):
+    """A position is appraised on at most one active set."""
+    clash = (
+        KpiSet.objects.filter(status=KpiSetStatus.ACTIVE, positions__in=kpi_set.positions.all())
+        .exclude(pk=kpi_set.pk)
+        .values_list("name", "positions__title")
+        .first()
+    )
+    if clash:
+        raise ValidationError(
+            {"positions": _("%(position)s is already appraised on the active set %(set)s.")
+             % {"position": clash[1], "set": clash[0]}}
+        )  # fmt: skip
+
+
+KPI_SET_FIELDS = ("code", "name", "name_en", "results_weight", "ability_weight", "attitude_weight", "description")
+
+
+@transaction.atomic
+def kpi_set_write(*, kpi_set=None, fields, items=None, positions=None, expected_revision=None):
+    """Create or change a KPI set; `items` ([{indicator, weight, target}]) and `positions` replace the current ones.
+
+    A draft may be saved with weights that do not add up; an active set must stay usable.
+    """
+    kpi_set = kpi_set or KpiSet()
+    assign_fields(kpi_set, KPI_SET_FIELDS, fields)
+    kpi_set.full_clean()
+    if kpi_set.pk is not None:
+        claim_revision(kpi_set, expected_revision)
+    kpi_set.save()
+    if items is not None:
+        existing = {item.indicator_id: item for item in kpi_set.items.all()}
+        seen = set()
+        for index, data in enumerate(items):
+            indicator = data["indicator"]
+            if indicator.pk in seen:
+                raise ValidationError({f"items[{index}].indicator": _("%(indicator)s is in the set twice.")
+                                       % {"indicator": indicator}})  # fmt: skip
+            seen.add(indicator.pk)
+            if indicator.retired and indicator.pk not in existing:
+                raise ValidationError({f"items[{index}].indicator": _("%(indicator)s is retired.")
+                                       % {"indicator": indicator}})  # fmt: skip
+            item = existing.get(indicator.pk) or KpiItem(kpi_set=kpi_set, indicator=indicator)
+            item.weight, item.target, item.order = data["weight"], data.get("target"), data.get("order", index + 1)
+            try:
+                item.full_clean(exclude=["kpi_set", "indicator"])
+            except ValidationError as error:
+                raise ValidationError({f"items[{index}].{k}": v for k, v in error.message_dict.items()}) from error
+            item.save()
+        kpi_set.items.exclude(indicator_id__in=seen).delete()
+    if positions is not None:
+        kpi_set.positions.set(positions)
+    if kpi_set.status == KpiSetStatus.ACTIVE:
+        problems = kpi_set_problems(kpi_set)
+        if problems:
+            raise ValidationError({"items": problems})
+        _check_positions_free(kpi_set)
+    return kpi_set
+
+
+@transaction.atomic
+def kpi_set_activate(*, kpi_set):
+    """Make a set usable in cycles; refused, naming the set and the sums, unless its weights add up."""
+    problems = kpi_set_problems(kpi_set)
+    if problems:
+        raise ValidationError({"status": problems})
+    _check_positions_free(kpi_set)
+    claim_revision(kpi_set)
+    kpi_set.status = KpiSetStatus.ACTIVE
+    kpi_set.save(update_fields=["status", "revision", "updated"])
+    return kpi_set
+
+
+@transaction.atomic
+def kpi_set_retire(*, kpi_set):
+    claim_revision(kpi_set)
+    kpi_set.status = KpiSetStatus.RETIRED
+    kpi_set.save(update_fields=["status", "revision", "updated"])
+    return kpi_set
+
+
+@transaction.atomic
+def kpi_set_delete(*, kpi_set, expected_revision=None):
+    claim_revision(kpi_set, expected_revision)
+    record_deletion(kpi_set, resource="kpi-sets")
+    kpi_set.delete()
+
+
+# --- cycles --------------------------------------------------------------------------------
+
+CYCLE_FIELDS = ("name", "period_start", "period_end", "self_deadline", "review_deadline", "scope")
+
+
+def _locked_cycle(cycle_id):
+    """The cycle row, locked until the end of the transaction (serialises writes against state changes)."""
+    return AppraisalCycle.objects.select_for_update().select_related("scope").get(pk=cycle_id)
+
+
+def _refuse_if_closed(cycle):
+    if cycle.state == CycleState.CLOSED:
+        raise Conflict(_("%(cycle)s is closed; nothing in it can change unless HR reopens it.") % {"cycle": cycle})
+
+
+@transaction.atomic
+def cycle_write(*, cycle=None, fields, expected_revision=None, user=None):
+    """Create a cycle (as a draft) or change its dates; its scope can change only while it is a draft."""
+    if cycle is not None:
+        cycle = _locked_cycle(cycle.pk)
+        _refuse_if_closed(cycle)
+        if "scope" in fields and cycle.state != CycleState.DRAFT and fields["scope"] != cycle.scope:
+            raise Conflict(_("The scope of %(cycle)s is fixed once it has opened.") % {"cycle": cycle})
+    cycle = cycle or AppraisalCycle()
+    assign_fields(cycle, CYCLE_FIELDS, fields)
+    cycle.full_clean()
+    if cycle.pk is not None:
+        claim_revision(cycle, expected_revision)
+    cycle.save()
+    return cycle
+
+
+@transaction.atomic
+def cycle_delete(*, cycle, expected_revision=None):
+    cycle = _locked_cycle(cycle.pk)
+    if cycle.state != CycleState.DRAFT:
+        raise Conflict(_("%(cycle)s has opened; it cannot be deleted.") % {"cycle": cycle})
+    claim_revision(cycle, expected_revision)
+    record_deletion(cycle, resource="appraisal-cycles")
+    cycle.delete()
+
+
+def _reviewers(position_ids):
+    """{position id: id of the employee who reviews its holders}: the first active holder up the reporting line."""
+    reports_to = dict(Position.objects.values_list("id", "reports_to_id"))
+    holder = {}
+    for position_id, employee_id in (
+        Employee.objects.filter(active=True, position__isnull=False)
+        .order_by("position_id", "employee_no")
+        .values_list("position_id", "id")
+    ):
+        holder.setdefault(position_id, employee_id)
+    result = {}
+    for position_id in position_ids:
+        superior, seen = reports_to.get(position_id), set()
+        while superior is not None and superior not in holder and superior not in seen:
+            seen.add(superior)
+            superior = reports_to.get(superior)
+        result[position_id] = holder.get(superior)
+    return result
+
+
+@transaction.atomic
+def cycle_open(*, cycle, user=None):
+    """Open a draft cycle: one appraisal per active person in scope whose position has an active KPI set.
+
+    The set is copied into each appraisal (later edits of the set do not reach it). Returns the
+    people left out, with the reason; they are kept on the cycle too. Set-based: a few queries
+    and bulk inserts whatever the number of people.
+    """
+    cycle = _locked_cycle(cycle.pk)
+    _transition(cycle, "mark_open")
+    people = Employee.objects.filter(active=True)
+    if cycle.scope is not None:
+        people = people.filter(position__department__path__startswith=cycle.scope.path)
+    people = list(people.order_by("employee_no").values("id", "employee_no", "name", "position_id"))
+
+    memberships = KpiSet.positions.through.objects.filter(kpiset__status=KpiSetStatus.ACTIVE)
+    set_for_position = dict(memberships.values_list("position_id", "kpiset_id"))
+    sets = {
+        kpi_set.pk: kpi_set
+        for kpi_set in KpiSet.objects.filter(pk__in=set(set_for_position.values())).prefetch_related(
+            "items__indicator__levels"
+        )
+    }
+    for kpi_set in sets.values():
+        problems = kpi_set_problems(kpi_set)
+        if problems:
+            raise ValidationError({"kpi_set": problems})
+
+    positions = {
+        row["id"]: row
+        for row in Position.objects.filter(pk__in={p["position_id"] for p in people if p["position_id"]}).values(
+            "id", "title", "department_id"
+        )
+    }
+    reviewers = _reviewers(positions)
+    left_out, planned = [], []
+    for person in people:
+        if person["position_id"] is None:
+            left_out.append({**_who(person), "reason": str(_("holds no position"))})
+            continue
+        set_id = set_for_position.get(person["position_id"])
+        if set_id is None:
+            left_out.append({**_who(person), "reason": str(_("the position has no active KPI set"))})
+            continue
+        planned.append((person, sets[set_id]))
+
+    appraisals = []
+    for person, kpi_set in planned:
+        position = positions[person["position_id"]]
+        reviewer = reviewers.get(position["id"])
+        appraisals.append(Appraisal(
+            cycle=cycle, employee_id=person["id"], position_id=position["id"], department_id=position["department_id"],
+            position_title=position["title"], reviewer_id=reviewer if reviewer != person["id"] else None,
+            kpi_set=kpi_set, results_weight=kpi_set.results_weight, ability_weight=kpi_set.ability_weight,
+            attitude_weight=kpi_set.attitude_weight,
+        ))  # fmt: skip
+    Appraisal.objects.bulk_create(appraisals, batch_size=BATCH)
+    lines = []
+    for appraisal, (_person, kpi_set) in zip(appraisals, planned, strict=True):
+        for item in kpi_set.items.all():
+            indicator = item.indicator
+            lines.append(AppraisalLine(
+                appraisal_id=appraisal.pk, indicator_id=indicator.pk, name=indicator.name, name_en=indicator.name_en,
+                dimension=indicator.dimension, kind=indicator.kind, unit=indicator.unit, direction=indicator.direction,
+                weight=item.weight, target=item.target, order=item.order,
+                levels=[{"level": lv.level, "points": str(lv.points), "description": lv.description,
+                         "description_en": lv.description_en} for lv in indicator.levels.all()],
+            ))  # fmt: skip
+    AppraisalLine.objects.bulk_create(lines, batch_size=BATCH)
+
+    cycle.opened = timezone.now()
+    cycle.left_out = left_out
+    claim_revision(cycle)
+    cycle.save()
+    CycleEvent.objects.create(cycle=cycle, action=CycleAction.OPEN, user=user)
+    return {"created": len(appraisals), "left_out": left_out}
+
+
+def _who(person):
+    return {"employee": person["id"], "employee_no": person["employee_no"], "name": person["name"]}
+
+
+@transaction.atomic
+def cycle_start_calibration(*, cycle, user=None):
+    cycle = _locked_cycle(cycle.pk)
+    _transition(cycle, "mark_calibration")
+    claim_revision(cycle)
+    cycle.save()
+    CycleEvent.objects.create(cycle=cycle, action=CycleAction.START_CALIBRATION, user=user)
+    return cycle
+
+
+def _bands():
+    return list(RatingBand.objects.values_list("code", "min_score", "bonus_coefficient", "merit_increase"))
+
+
+@transaction.atomic
+def cycle_compute_results(*, cycle):
+    """Recompute every appraisal's scores and computed band from its lines, in bulk."""
+    policy = AppraisalPolicy.current()
+    bands = _bands()
+    appraisals = {
+        row["id"]: row
+        for row in Appraisal.objects.filter(cycle=cycle).values(
+            "id", "results_weight", "ability_weight", "attitude_weight"
+        )
+    }
+    lines_by_appraisal = {}
+    for line in AppraisalLine.objects.filter(appraisal__cycle=cycle).values(
+        "id", "appraisal_id", "dimension", "kind", "direction", "weight", "target", "levels", "actual", "manager_score"
+    ):
+        lines_by_appraisal.setdefault(line["appraisal_id"], []).append(line)
+    changed_lines, changed_appraisals = [], []
+    for appraisal_id, row in appraisals.items():
+        result = _score(row, lines_by_appraisal.get(appraisal_id, []), policy, bands)
+        changed_lines += result.pop("lines")
+        changed_appraisals.append(Appraisal(id=appraisal_id, **result))
+    AppraisalLine.objects.bulk_update(changed_lines, ["score"], batch_size=BATCH)
+    Appraisal.objects.bulk_update(
+        changed_appraisals,
+        ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"],
+        batch_size=BATCH,
+    )
+
+
+def _line_score(line, cap):
+    if line["kind"] == IndicatorKind.QUANTITATIVE:
+        return scoring.quantitative_score(
+            actual=line["actual"], target=line["target"], lower_is_better=line["direction"] == "lower", cap=cap
+        )
+    return scoring.rated_score(level=line["manager_score"], levels=line["levels"])
+
+
+def _score(weights, lines, policy, bands):
+    """Scores of one appraisal from its weights and line values (dicts); the lines to update come along."""
+    updated_lines, triples = [], []
+    for line in lines:
+        score = _line_score(line, policy.achievement_cap)
+        updated_lines.append(AppraisalLine(id=line["id"], score=score))
+        triples.append((line["dimension"], line["weight"], score))
+    by_dimension = scoring.dimension_scores(triples)
+    dimension_weights = {d: weights[f"{d}_weight"] for d in Dimension.values}
+    final = scoring.final_score(dimension_weights, by_dimension) if lines else None
+    return {
+        "lines": updated_lines,
+        "results_score": by_dimension.get(Dimension.RESULTS),
+        "ability_score": by_dimension.get(Dimension.ABILITY),
+        "attitude_score": by_dimension.get(Dimension.ATTITUDE),
+        "final_score": final,
+        "computed_band": scoring.band_for(final, [(code, low) for code, low, *_rest in bands]),
+    }
+
+
+def appraisal_compute(appraisal):
+    """Recompute one appraisal's line scores, dimension scores, final score and computed band."""
+    policy = AppraisalPolicy.current()
+    lines = list(appraisal.lines.values(
+        "id", "dimension", "kind", "direction", "weight", "target", "levels", "actual", "manager_score"
+    ))  # fmt: skip
+    weights = {f"{d}_weight": appraisal.dimension_weight(d) for d in Dimension.values}
+    result = _score(weights, lines, policy, _bands())
+    AppraisalLine.objects.bulk_update(result.pop("lines"), ["score"])
+    for name, value in result.items():
+        setattr(appraisal, name, value)
+    return appraisal
+
+
+@transaction.atomic
+def cycle_close(*, cycle, user=None):
+    """Close a cycle in calibration: every reviewed appraisal gets its final band and outcomes, frozen.
+
+    Set-based: one recomputation pass and a few UPDATEs with CASE over the bands.
+    """
+    cycle = _locked_cycle(cycle.pk)
+    _transition(cycle, "mark_closed")
+    cycle_compute_results(cycle=cycle)
+    reviewed = Appraisal.objects.filter(cycle=cycle, reviewed__isnull=False)
+    reviewed.filter(band="").update(band=F("computed_band"))
+    bands = _bands()
+    if bands:
+        reviewed.update(
+            state=AppraisalState.CALIBRATED,
+            bonus_coefficient=Case(
+                *[When(band=code, then=Value(coef)) for code, _low, coef, _m in bands], default=None
+            ),
+            merit_increase=Case(*[When(band=code, then=Value(merit)) for code, _low, _c, merit in bands], default=None),
+        )
+    else:
+        reviewed.update(state=AppraisalState.CALIBRATED)
+    cycle.closed = timezone.now()
+    claim_revision(cycle)
+    cycle.save()
+    CycleEvent.objects.create(cycle=cycle, action=CycleAction.CLOSE, user=user)
+    return cycle
+
+
+@transaction.atomic
+def cycle_reopen(*, cycle, reason, user=None):
+    """Reopen a closed cycle into calibration, for a reason that is recorded."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the cycle is reopened; the reason is kept.")})
+    cycle = _locked_cycle(cycle.pk)
+    _transition(cycle, "mark_reopened")
+    Appraisal.objects.filter(cycle=cycle, state=AppraisalState.CALIBRATED).update(
+        state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None
+    )
+    cycle.closed = None
+    claim_revision(cycle)
+    cycle.save()
+    CycleEvent.objects.create(cycle=cycle, action=CycleAction.REOPEN, reason=reason.strip(), user=user)
+    return cycle
+
+
+# --- appraisals ----------------------------------------------------------------------------
+
+ROLE_FIELDS = {
+    "employee": {"appraisal": {"self_comment"}, "line": {"actual", "self_score", "self_comment"}},
+    "manager": {
+        "appraisal": {"manager_comment", "feedback_date", "feedback_notes"},
+        "line": {"actual", "manager_score", "comment"},
+    },
+    "hr": {
+        "appraisal": {"self_comment", "manager_comment", "feedback_date", "feedback_notes", "reviewer"},
+        "line": {"actual", "self_score", "manager_score", "self_comment", "comment"},
+    },
+}
+EDITABLE_STATES = {
+    "employee": {AppraisalState.SELF_ASSESSMENT},
+    "manager": {AppraisalState.MANAGER_REVIEW},
+    "hr": {AppraisalState.SELF_ASSESSMENT, AppraisalState.MANAGER_REVIEW},
+}
+
+
+def _locked_appraisal(appraisal, expected_revision):
+    """Lock the cycle (so a close cannot slip in between), refuse a closed one, claim the appraisal's revision."""
+    cycle = _locked_cycle(appraisal.cycle_id)
+    _refuse_if_closed(cycle)
+    appraisal = Appraisal.objects.select_related("cycle").get(pk=appraisal.pk)
+    claim_revision(appraisal, expected_revision)
+    return appraisal
+
+
+def _check_line_value(line, name, value):
+    if value is None:
+        return None
+    if name in ("self_score", "manager_score"):
+        if line.kind != IndicatorKind.RATED:
+            return _("%(line)s is measured by its actual value; it takes no level score.") % {"line": line.name}
+        levels = sorted(int(entry["level"]) for entry in line.levels)
+        if value not in levels:
+            return _("%(line)s: %(value)s is not on its scale (%(low)s–%(high)s).") % {
+                "line": line.name, "value": value, "low": levels[0], "high": levels[-1],
+            }  # fmt: skip
+    if name == "actual" and line.kind != IndicatorKind.QUANTITATIVE:
+        return _("%(line)s is rated by level; it takes no actual value.") % {"line": line.name}
+    return None
+
+
+@transaction.atomic
+def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revision=None):
+    """Save what `role` (employee, manager or hr) may change now: comments, feedback, line values and scores.
+
+    Line values outside an indicator's scale are refused naming the line. Refused with 409 in a
+    closed cycle or in a state where the role has nothing to change.
+    """
+    appraisal = _locked_appraisal(appraisal, expected_revision)
+    allowed = ROLE_FIELDS[role]
+    if appraisal.state not in EDITABLE_STATES[role]:
+        raise Conflict(
+            _("This appraisal is at %(state)s; it cannot be changed that way now.")
+            % {"state": appraisal.get_state_display()}
+        )
+    errors = {}
+    for name in set(fields or {}) - allowed["appraisal"]:
+        errors[name] = [_("You cannot change this field.")]
+    assign_fields(
+        appraisal, allowed["appraisal"], {k: v for k, v in (fields or {}).items() if k in allowed["appraisal"]}
+    )
+    by_id = {line.pk: line for line in appraisal.lines.all()}
+    changed = []
+    for index, data in enumerate(lines or []):
+        data = dict(data)
+        line = by_id.get(data.pop("id", None))
+        if line is None:
+            errors[f"lines[{index}].id"] = [_("No such line in this appraisal.")]
+            continue
+        for name, value in data.items():
+            if name not in allowed["line"]:
+                errors[f"lines[{index}].{name}"] = [_("You cannot change this field.")]
+                continue
+            problem = _check_line_value(line, name, value)
+            if problem:
+                errors[f"lines[{index}].{name}"] = [problem]
+                continue
+            setattr(line, name, value)
+        changed.append(line)
+    if errors:
+        raise ValidationError(errors)
+    for line in changed:
+        line.full_clean(exclude=["appraisal", "indicator"])
+    if changed:
+        AppraisalLine.objects.bulk_update(changed, ["actual", "self_score", "manager_score", "self_comment", "comment"])
+    appraisal.full_clean(exclude=["cycle", "employee"])
+    appraisal_compute(appraisal)
+    appraisal.save()
+    return appraisal
+
+
+def _missing(appraisal, score_field):
+    missing = []
+    for line in appraisal.lines.all():
+        if line.kind == IndicatorKind.QUANTITATIVE and line.actual is None:
+            missing.append(line.name)
+        if line.kind == IndicatorKind.RATED and getattr(line, score_field) is None:
+            missing.append(line.name)
+    return missing
+
+
+@transaction.atomic
+def appraisal_submit_self(*, appraisal, expected_revision=None):
+    """The employee hands the self-assessment to the manager: every line needs its actual or self score."""
+    appraisal = _locked_appraisal(appraisal, expected_revision)
+    missing = _missing(appraisal, "self_score")
+    if missing:
+        raise ValidationError({"lines": _("Fill in every line first: %(lines)s.") % {"lines": "、".join(missing)}})
+    _transition(appraisal, "mark_self_submitted")
+    appraisal.self_submitted = timezone.now()
+    appraisal.save()
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_submit_review(*, appraisal, expected_revision=None):
+    """The manager submits the review: every line scored and the feedback conversation recorded."""
+    appraisal = _locked_appraisal(appraisal, expected_revision)
+    if appraisal.state != AppraisalState.MANAGER_REVIEW:
+        raise Conflict(_("Only an appraisal at manager review can be submitted by the manager."))
+    missing = _missing(appraisal, "manager_score")
+    errors = {}
+    if missing:
+        errors["lines"] = _("Score every line first: %(lines)s.") % {"lines": "、".join(missing)}
+    if appraisal.feedback_date is None:
+        errors["feedback_date"] = _("Record the date of the feedback conversation.")
+    if errors:
+        raise ValidationError(errors)
+    appraisal_compute(appraisal)
+    appraisal.reviewed = timezone.now()
+    appraisal.save()
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_calibrate(*, appraisal, band, reason, user=None, expected_revision=None):
+    """HR moves a reviewed person's band during calibration; the reason is kept beside the computed band."""
+    appraisal = _locked_appraisal(appraisal, expected_revision)
+    if appraisal.cycle.state != CycleState.CALIBRATION:
+        raise Conflict(_("Bands can be moved only while %(cycle)s is in calibration.") % {"cycle": appraisal.cycle})
+    if appraisal.reviewed is None:
+        raise Conflict(_("The manager has not submitted this review yet."))
+    errors = {}
+    if not RatingBand.objects.filter(code=band).exists():
+        errors["band"] = _("There is no band %(band)s.") % {"band": band}
+    if not (reason or "").strip():
+        errors["reason"] = _("Say why the band is moved; the reason is kept.")
+    if errors:
+        raise ValidationError(errors)
+    appraisal.band, appraisal.band_reason, appraisal.band_adjusted_by = band, reason.strip(), user
+    appraisal.save()
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_acknowledge(*, appraisal, objection="", expected_revision=None):
+    """The employee acknowledges the final result, optionally with a written objection HR will see.
+
+    Allowed after the cycle closed: it changes no result.
+    """
+    appraisal = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    claim_revision(appraisal, expected_revision)
+    _transition(appraisal, "mark_acknowledged")
+    appraisal.acknowledged = timezone.now()
+    appraisal.objection = (objection or "").strip()
+    appraisal.save()
+    return appraisal
