@@ -246,7 +246,7 @@ CYCLE_FIELDS = ("name", "period_start", "period_end", "self_deadline", "review_d
 
 def _locked_cycle(cycle_id):
     """The cycle row, locked until the end of the transaction (serialises writes against state changes)."""
-    return AppraisalCycle.objects.select_for_update().select_related("scope").get(pk=cycle_id)
+    return AppraisalCycle.objects.select_for_update(of=("self",)).select_related("scope").get(pk=cycle_id)
 
 
 def _refuse_if_closed(cycle):

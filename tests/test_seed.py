@@ -129,8 +129,11 @@ def test_every_seed_description_is_published_as_version_one(seed_org):
 
 
 def _all_rows():
-    models = [Department, Position, Duty, DepartmentDuty, CollaborationMechanism, DescriptionVersion, Employee]
-    return {model.__name__: sorted(tuple(sorted(row.items())) for row in model.objects.values()) for model in models}
+    from appraisal.models import Appraisal, AppraisalLine, Indicator, KpiItem, KpiSet
+
+    models = [Department, Position, Duty, DepartmentDuty, CollaborationMechanism, DescriptionVersion, Employee,
+              Indicator, KpiSet, KpiItem, Appraisal, AppraisalLine]  # fmt: skip
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
 def test_loading_twice_leaves_exactly_the_same_rows(db):
@@ -145,3 +148,36 @@ def test_demo_people_fill_seats_without_exceeding_headcount(seed_org_demo):
     assert all(1 <= p.filled <= p.headcount for p in positions)
     assert any(p.filled < p.headcount for p in positions), "some vacancies are left to show"
     assert all(p.filled in (2, 3) for p in positions if p.headcount > 1)
+
+
+def test_the_indicator_library_covers_the_three_dimensions(seed_org):
+    from appraisal.models import Indicator
+
+    assert set(Indicator.objects.values_list("dimension", flat=True)) == {"results", "ability", "attitude"}
+    names = set(Indicator.objects.values_list("name", flat=True))
+    assert {"销售目标达成率", "促销预算执行率", "客户满意度"} <= names
+
+
+def test_every_seed_position_has_exactly_one_usable_active_set(seed_org):
+    from appraisal.models import KpiSet
+    from appraisal.services import kpi_set_problems
+
+    active = KpiSet.objects.filter(status="active").prefetch_related("positions")
+    covered = [position.title for kpi_set in active for position in kpi_set.positions.all()]
+    assert sorted(covered) == sorted(Position.objects.values_list("title", flat=True))
+    assert all(kpi_set_problems(kpi_set) == [] for kpi_set in active)
+    sales = KpiSet.objects.get(positions__title="销售代表")
+    assert "销售目标达成率" in sales.items.values_list("indicator__name", flat=True)
+
+
+def test_demo_cycles_give_every_page_something_to_show(seed_org_demo):
+    from appraisal.models import Appraisal, AppraisalCycle
+
+    q2, q3 = AppraisalCycle.objects.get(name="2026-Q2"), AppraisalCycle.objects.get(name="2026-Q3")
+    assert (q2.state, q3.state) == ("closed", "open")
+    assert Appraisal.objects.filter(cycle=q2).exclude(band="").count() == Employee.objects.count()
+    assert Appraisal.objects.filter(cycle=q2, state="acknowledged").exists()
+    assert Appraisal.objects.filter(cycle=q2).exclude(band_reason="").count() == 1
+    states = set(Appraisal.objects.filter(cycle=q3).values_list("state", flat=True))
+    assert states == {"self_assessment", "manager_review"}
+    assert Appraisal.objects.filter(cycle=q3, reviewed__isnull=False).exists()
