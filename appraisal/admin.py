@@ -137,7 +137,8 @@ class KpiSetAdmin(ServiceAdmin):
         problems = kpi_set_problems(kpi_set)
         if kpi_set.status == KpiSetStatus.ACTIVE and problems:
             # An active set must stay usable: an edit that breaks it takes it back to draft, and says why.
-            KpiSet.objects.filter(pk=kpi_set.pk).update(status=KpiSetStatus.DRAFT)
+            kpi_set.status = KpiSetStatus.DRAFT
+            kpi_set.save(update_fields=["status"])
             self.message_user(request, _("Back to draft: ") + "; ".join(problems), level=messages.WARNING)
 
     def delete_service(self, obj):

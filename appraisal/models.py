@@ -19,6 +19,7 @@ from appraisal.choices import (
     IndicatorKind,
     KpiSetStatus,
 )
+from orgdesign.audit import audited
 from orgdesign.models import RevisedModel, TimeStampedModel
 
 WEIGHT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
@@ -44,6 +45,8 @@ class Indicator(RevisedModel):
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     retired = models.BooleanField(_("retired"), default=False)
+
+    history = audited()
 
     class Meta:
         ordering = ["dimension", "code"]
@@ -72,6 +75,8 @@ class IndicatorLevel(models.Model):
     )
     description = models.TextField(_("description"))
     description_en = models.TextField(_("description (English)"), blank=True)
+
+    history = audited(excluded_fields=[])
 
     class Meta:
         ordering = ["indicator", "level"]
@@ -103,6 +108,8 @@ class KpiSet(RevisedModel):
     attitude_weight = models.DecimalField(_("attitude weight"), default=Decimal("15"), **WEIGHT)
     description = models.TextField(_("description"), blank=True)
 
+    history = audited(m2m_fields=["positions"])
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("KPI set")
@@ -123,6 +130,8 @@ class KpiItem(models.Model):
     weight = models.DecimalField(_("weight"), **WEIGHT)
     target = models.DecimalField(_("target"), null=True, blank=True, **QUANTITY)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = audited(excluded_fields=[])
 
     class Meta:
         ordering = ["kpi_set", "order", "id"]
@@ -148,6 +157,8 @@ class RatingBand(RevisedModel):
     merit_increase = models.DecimalField(
         _("merit increase (%)"), max_digits=5, decimal_places=2, default=0, help_text=_("Suggested pay rise, percent.")
     )
+
+    history = audited()
 
     class Meta:
         ordering = ["-min_score"]
@@ -181,6 +192,8 @@ class AppraisalPolicy(TimeStampedModel):
         validators=[MinValueValidator(1)],
         help_text=_("How many recent closed cycles."),
     )
+
+    history = audited()
 
     class Meta:
         verbose_name = _("appraisal policy")
@@ -219,6 +232,8 @@ class AppraisalCycle(RevisedModel):
         blank=True,
         help_text=_("People in scope who got no appraisal, and why."),
     )
+
+    history = audited()
 
     class Meta:
         ordering = ["-period_start", "name"]
@@ -336,6 +351,8 @@ class Appraisal(RevisedModel):
     acknowledged = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     objection = models.TextField(_("objection"), blank=True, help_text=_("The employee's written objection, for HR."))
 
+    history = audited()
+
     class Meta:
         ordering = ["cycle", "employee__employee_no"]
         verbose_name = _("appraisal")
@@ -380,6 +397,8 @@ class AppraisalLine(models.Model):
     self_comment = models.TextField(_("self comment"), blank=True)
     comment = models.TextField(_("manager's comment"), blank=True)
     score = models.DecimalField(_("line score"), null=True, blank=True, **SCORE)
+
+    history = audited(excluded_fields=[])
 
     class Meta:
         ordering = ["appraisal", "order", "id"]

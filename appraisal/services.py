@@ -30,6 +30,7 @@ from appraisal.models import (
     KpiSet,
     RatingBand,
 )
+from orgdesign.audit import record_bulk_history
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
 from positions.models import Employee, Position
@@ -76,7 +77,7 @@ def indicator_write(*, indicator=None, fields, levels=None, expected_revision=No
         numbers = [level.level for level in objs]
         if len(set(numbers)) != len(numbers):
             raise ValidationError({"levels": _("Each level number may appear once.")})
-        IndicatorLevel.objects.bulk_create(objs)
+        record_bulk_history(IndicatorLevel, IndicatorLevel.objects.bulk_create(objs), update=False)
     level_count = indicator.levels.count()
     if indicator.kind == IndicatorKind.RATED and level_count < 2:
         raise ValidationError({"levels": _("A rated indicator needs at least two described levels.")})
@@ -358,6 +359,7 @@ def cycle_open(*, cycle, user=None):
             attitude_weight=kpi_set.attitude_weight,
         ))  # fmt: skip
     Appraisal.objects.bulk_create(appraisals, batch_size=BATCH)
+    record_bulk_history(Appraisal, appraisals, update=False, user=user)
     lines = []
     for appraisal, (_person, kpi_set) in zip(appraisals, planned, strict=True):
         for item in kpi_set.items.all():
@@ -370,6 +372,7 @@ def cycle_open(*, cycle, user=None):
                          "description_en": lv.description_en} for lv in indicator.levels.all()],
             ))  # fmt: skip
     AppraisalLine.objects.bulk_create(lines, batch_size=BATCH)
+    record_bulk_history(AppraisalLine, lines, update=False, user=user)
 
     cycle.opened = timezone.now()
     cycle.left_out = left_out
@@ -408,22 +411,38 @@ def cycle_compute_results(*, cycle):
             "id", "results_weight", "ability_weight", "attitude_weight"
         )
     }
+    appraisals_now = {
+        row["id"]: row
+        for row in Appraisal.objects.filter(cycle=cycle).values(
+            "id", "results_score", "ability_score", "attitude_score", "final_score", "computed_band"
+        )
+    }
     lines_by_appraisal = {}
     for line in AppraisalLine.objects.filter(appraisal__cycle=cycle).values(
-        "id", "appraisal_id", "dimension", "kind", "direction", "weight", "target", "levels", "actual", "manager_score"
-    ):
+        "id", "appraisal_id", "dimension", "kind", "direction", "weight", "target", "levels", "actual",
+        "manager_score", "score",
+    ):  # fmt: skip
         lines_by_appraisal.setdefault(line["appraisal_id"], []).append(line)
     changed_lines, changed_appraisals = [], []
     for appraisal_id, row in appraisals.items():
         result = _score(row, lines_by_appraisal.get(appraisal_id, []), policy, bands)
         changed_lines += result.pop("lines")
-        changed_appraisals.append(Appraisal(id=appraisal_id, **result))
+        now = appraisals_now[appraisal_id]
+        if any(now[name] != value for name, value in result.items()):
+            changed_appraisals.append(Appraisal(id=appraisal_id, **result))
     AppraisalLine.objects.bulk_update(changed_lines, ["score"], batch_size=BATCH)
-    Appraisal.objects.bulk_update(
-        changed_appraisals,
-        ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"],
-        batch_size=BATCH,
-    )
+    fields = ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"]
+    Appraisal.objects.bulk_update(changed_appraisals, fields, batch_size=BATCH)
+    _record_current(AppraisalLine, [line.pk for line in changed_lines])
+    _record_current(Appraisal, [appraisal.pk for appraisal in changed_appraisals])
+
+
+def _record_current(model, ids, user=None):
+    """History rows with the current values of the rows `ids`, after a bulk write (read in batches)."""
+    for start in range(0, len(ids), BATCH):
+        record_bulk_history(
+            model, list(model.objects.filter(pk__in=ids[start : start + BATCH])), update=True, user=user
+        )
 
 
 def _line_score(line, cap):
@@ -439,7 +458,8 @@ def _score(weights, lines, policy, bands):
     updated_lines, triples = [], []
     for line in lines:
         score = _line_score(line, policy.achievement_cap)
-        updated_lines.append(AppraisalLine(id=line["id"], score=score))
+        if score != line["score"]:
+            updated_lines.append(AppraisalLine(id=line["id"], score=score))
         triples.append((line["dimension"], line["weight"], score))
     by_dimension = scoring.dimension_scores(triples)
     dimension_weights = {d: weights[f"{d}_weight"] for d in Dimension.values}
@@ -458,11 +478,14 @@ def appraisal_compute(appraisal):
     """Recompute one appraisal's line scores, dimension scores, final score and computed band."""
     policy = AppraisalPolicy.current()
     lines = list(appraisal.lines.values(
-        "id", "dimension", "kind", "direction", "weight", "target", "levels", "actual", "manager_score"
+        "id", "dimension", "kind", "direction", "weight", "target", "levels", "actual", "manager_score", "score"
     ))  # fmt: skip
     weights = {f"{d}_weight": appraisal.dimension_weight(d) for d in Dimension.values}
     result = _score(weights, lines, policy, _bands())
-    AppraisalLine.objects.bulk_update(result.pop("lines"), ["score"])
+    changed = result.pop("lines")
+    if changed:
+        AppraisalLine.objects.bulk_update(changed, ["score"])
+        _record_current(AppraisalLine, [line.pk for line in changed])
     for name, value in result.items():
         setattr(appraisal, name, value)
     return appraisal
@@ -478,6 +501,7 @@ def cycle_close(*, cycle, user=None):
     _transition(cycle, "mark_closed")
     cycle_compute_results(cycle=cycle)
     reviewed = Appraisal.objects.filter(cycle=cycle, reviewed__isnull=False)
+    reviewed_ids = list(reviewed.values_list("id", flat=True))
     reviewed.filter(band="").update(band=F("computed_band"))
     bands = _bands()
     if bands:
@@ -490,6 +514,7 @@ def cycle_close(*, cycle, user=None):
         )
     else:
         reviewed.update(state=AppraisalState.CALIBRATED)
+    _record_current(Appraisal, reviewed_ids, user=user)
     cycle.closed = timezone.now()
     claim_revision(cycle)
     cycle.save()
@@ -504,9 +529,10 @@ def cycle_reopen(*, cycle, reason, user=None):
         raise ValidationError({"reason": _("Say why the cycle is reopened; the reason is kept.")})
     cycle = _locked_cycle(cycle.pk)
     _transition(cycle, "mark_reopened")
-    Appraisal.objects.filter(cycle=cycle, state=AppraisalState.CALIBRATED).update(
-        state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None
-    )
+    calibrated = Appraisal.objects.filter(cycle=cycle, state=AppraisalState.CALIBRATED)
+    calibrated_ids = list(calibrated.values_list("id", flat=True))
+    calibrated.update(state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None)
+    _record_current(Appraisal, calibrated_ids, user=user)
     cycle.closed = None
     claim_revision(cycle)
     cycle.save()
@@ -603,6 +629,7 @@ def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revis
         line.full_clean(exclude=["appraisal", "indicator"])
     if changed:
         AppraisalLine.objects.bulk_update(changed, ["actual", "self_score", "manager_score", "self_comment", "comment"])
+        record_bulk_history(AppraisalLine, changed, update=True)
     appraisal.full_clean(exclude=["cycle", "employee"])
     appraisal_compute(appraisal)
     appraisal.save()

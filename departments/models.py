@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from departments.choices import DepartmentKind, MechanismKind
+from orgdesign.audit import audited
 from orgdesign.models import RevisedModel, TimeStampedModel
 from orgdesign.services import ancestor_chain
 
@@ -36,6 +37,8 @@ class Department(RevisedModel):
     order = models.PositiveIntegerField(_("order"), default=0)
     path = models.CharField(_("tree path"), max_length=500, default="/", editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+
+    history = audited(excluded_fields=["updated", "path", "depth"])
 
     class Meta:
         ordering = ["path", "order", "id"]
@@ -75,6 +78,8 @@ class DepartmentDuty(TimeStampedModel):
     text_en = models.TextField(_("text (English)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    history = audited()
+
     class Meta:
         ordering = ["department", "order", "id"]
         verbose_name = _("unit duty")
@@ -98,6 +103,8 @@ class CollaborationMechanism(TimeStampedModel):
     participants = models.CharField(_("participants"), max_length=200, blank=True)
     frequency = models.CharField(_("frequency"), max_length=100, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = audited()
 
     class Meta:
         ordering = ["department", "order", "id"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from orgdesign.audit import audited
 from orgdesign.choices import ChangeSource
 from orgdesign.models import RevisedModel, TimeStampedModel
 from orgdesign.services import ancestor_chain
@@ -38,6 +39,8 @@ class Position(RevisedModel):
     purpose = models.TextField(_("purpose"), blank=True)
     purpose_en = models.TextField(_("purpose (English)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = audited()
 
     class Meta:
         ordering = ["department__path", "order", "id"]
@@ -91,6 +94,8 @@ class Duty(DescriptionPart):
     text = models.TextField(_("text"))
     text_en = models.TextField(_("text (English)"), blank=True)
 
+    history = audited()
+
     class Meta(DescriptionPart.Meta):
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
@@ -107,6 +112,8 @@ class Authority(DescriptionPart):
     )
     text = models.TextField(_("scope of decision"))
     text_en = models.TextField(_("scope of decision (English)"), blank=True)
+
+    history = audited()
 
     class Meta(DescriptionPart.Meta):
         verbose_name = _("authority")
@@ -129,6 +136,8 @@ class WorkStandard(DescriptionPart):
     duty = models.ForeignKey(
         Duty, verbose_name=_("duty"), null=True, blank=True, on_delete=models.SET_NULL, related_name="standards"
     )
+
+    history = audited()
 
     class Meta(DescriptionPart.Meta):
         verbose_name = _("work standard")
@@ -206,6 +215,8 @@ class Employee(RevisedModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    history = audited()
 
     class Meta:
         ordering = ["employee_no"]
