@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from appraisal.choices import IndicatorKind, KpiSetStatus
 from appraisal.models import (
@@ -154,13 +155,13 @@ class KpiSetAdmin(ServiceAdmin):
 
 
 @admin.register(RatingBand)
-class RatingBandAdmin(admin.ModelAdmin):
+class RatingBandAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "name_en", "min_score", "bonus_coefficient", "merit_increase")
     list_editable = ("min_score", "bonus_coefficient", "merit_increase")
 
 
 @admin.register(AppraisalPolicy)
-class AppraisalPolicyAdmin(admin.ModelAdmin):
+class AppraisalPolicyAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "achievement_cap", "guideline_s_max", "guideline_sa_max", "promotion_band",
                     "promotion_cycles")  # fmt: skip
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from appraisal.choices import (
     AppraisalState,
@@ -407,3 +408,21 @@ class AppraisalLine(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AppraisalUserPermission(UserObjectPermissionBase):
+    """Object permissions on appraisals with a real foreign key, so permission-filtered lists stay one query."""
+
+    content_object = models.ForeignKey(Appraisal, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("appraisal permission")
+        verbose_name_plural = _("appraisal permissions")
+
+
+class AppraisalGroupPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Appraisal, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("appraisal group permission")
+        verbose_name_plural = _("appraisal group permissions")

@@ -30,6 +30,7 @@ from appraisal.models import (
     KpiSet,
     RatingBand,
 )
+from orgdesign import access
 from orgdesign.audit import record_bulk_history
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
@@ -374,12 +375,30 @@ def cycle_open(*, cycle, user=None):
     AppraisalLine.objects.bulk_create(lines, batch_size=BATCH)
     record_bulk_history(AppraisalLine, lines, update=False, user=user)
 
+    access.grant_appraisal_permissions([appraisal.pk for appraisal in appraisals])
     cycle.opened = timezone.now()
     cycle.left_out = left_out
     claim_revision(cycle)
     cycle.save()
     CycleEvent.objects.create(cycle=cycle, action=CycleAction.OPEN, user=user)
     return {"created": len(appraisals), "left_out": left_out}
+
+
+def reassign_reviewers(appraisal_ids):
+    """Resolve the reviewer of these appraisals again from the organisation as it is now."""
+    rows = list(
+        Appraisal.objects.filter(pk__in=appraisal_ids).values_list("id", "position_id", "employee_id", "reviewer_id")
+    )
+    reviewers = _reviewers({position_id for _id, position_id, _e, _r in rows if position_id})
+    changed = []
+    for appraisal_id, position_id, employee_id, reviewer_id in rows:
+        reviewer = reviewers.get(position_id)
+        reviewer = None if reviewer == employee_id else reviewer
+        if reviewer != reviewer_id:
+            changed.append(Appraisal(id=appraisal_id, reviewer_id=reviewer))
+    if changed:
+        Appraisal.objects.bulk_update(changed, ["reviewer"], batch_size=BATCH)
+        _record_current(Appraisal, [a.pk for a in changed])
 
 
 def _who(person):
@@ -633,6 +652,8 @@ def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revis
     appraisal.full_clean(exclude=["cycle", "employee"])
     appraisal_compute(appraisal)
     appraisal.save()
+    if "reviewer" in (fields or {}):
+        access.grant_appraisal_permissions([appraisal.pk])
     return appraisal
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from departments.models import CollaborationMechanism, Department, DepartmentDuty
 from departments.services import department_delete, department_save
@@ -74,14 +75,14 @@ class DepartmentAdmin(ServiceAdmin):
 
 
 @admin.register(CollaborationMechanism)
-class CollaborationMechanismAdmin(admin.ModelAdmin):
+class CollaborationMechanismAdmin(SimpleHistoryAdmin):
     list_display = ("name", "name_en", "kind", "department", "frequency")
     list_filter = ("kind", "department")
     search_fields = ("name", "name_en", "description")
 
 
 @admin.register(DepartmentDuty)
-class DepartmentDutyAdmin(admin.ModelAdmin):
+class DepartmentDutyAdmin(SimpleHistoryAdmin):
     list_display = ("department", "area", "title", "order")
     list_filter = ("department",)
     search_fields = ("title", "text", "area")

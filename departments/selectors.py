@@ -1,5 +1,7 @@
 """Reads of the unit tree that more than one interface needs."""
 
+from django.db.models import Min
+
 from departments.models import Department
 from positions.models import Employee, Position
 from positions.selectors import position_rows
@@ -10,16 +12,18 @@ CHART_POSITION_FIELDS = (
 )  # fmt: skip
 
 
-def org_chart(*, root=None, depth=None):
+def org_chart(*, units=None, root=None, depth=None):
     """The unit tree with each unit's positions and their holders, in three queries.
 
-    `root` (a Department) limits it to that subtree, `depth` to that many levels below the
-    top unit(s) returned (0: the top units only). Returns the list of top units.
+    `units` is the queryset of units the reader may see (all by default); `root` (a
+    Department) limits it to that subtree, `depth` to that many levels below the top unit(s)
+    returned (0: the top units only). A unit whose parent is not shown is a top unit.
+    Returns the list of top units.
     """
-    units = Department.objects.all()
+    units = Department.objects.all() if units is None else units
     if root is not None:
         units = units.filter(path__startswith=root.path)
-    top_depth = root.depth if root is not None else 0
+    top_depth = root.depth if root is not None else (units.aggregate(top=Min("depth"))["top"] or 0)
     if depth is not None:
         units = units.filter(depth__lte=top_depth + depth)
     unit_rows = list(units.order_by("path", "order", "id").values(*UNIT_FIELDS))

@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from orgdesign import access
 from orgdesign.exceptions import Conflict
 from orgdesign.models import ApiToken, Deletion
 from orgdesign.services import api_token_create
@@ -40,12 +42,16 @@ class RevisionCheckedForm(forms.ModelForm):
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
-class ServiceAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose writes go through the app's services.
+class ServiceAdmin(SimpleHistoryAdmin):
+    """A ModelAdmin whose writes go through the app's services and whose lists obey `access`.
 
     Subclasses name `save_service(obj, form, request)` and `delete_service(obj)`. A
-    deletion the domain refuses (`Conflict`) is shown as an error message, not a crash.
+    deletion the domain refuses (`Conflict`) is shown as an error message, not a crash. The
+    history page shows the audit trail, read-only.
     """
+
+    def get_queryset(self, request):
+        return access.visible(request.user, super().get_queryset(request))
 
     def save_model(self, request, obj, form, change):
         self.save_service(obj, form, request)

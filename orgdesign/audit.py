@@ -85,12 +85,13 @@ def history_entries(history_queryset, *, label=None):
         if before is not None and row.history_type == "~":
             for change in row.diff_against(before).changes:
                 changes.append({"field": change.field, "old": _plain(change.old), "new": _plain(change.new)})
-        elif row.history_type == "+":
-            changes = [
-                {"field": field.attname, "old": None, "new": _plain(getattr(row, field.attname))}
-                for field in row.instance_type._meta.concrete_fields
-                if field.attname in {f.attname for f in row._meta.fields} and field.attname not in ("id",)
-            ]
+        elif row.history_type in "+-":
+            tracked = {f.attname for f in row._meta.fields}
+            for field in row.instance_type._meta.concrete_fields:
+                if field.attname in tracked and field.attname != "id":
+                    value = _plain(getattr(row, field.attname))
+                    old, new = (None, value) if row.history_type == "+" else (value, None)
+                    changes.append({"field": field.attname, "old": old, "new": new})
         previous[row.id] = row
         entries.append({
             "id": row.history_id,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from orgdesign import access
 from orgdesign.choices import ChangeSource
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
@@ -38,9 +39,12 @@ def position_save(*, position, expected_revision=None):
     and a stale `expected_revision`.
     """
     position.full_clean()
+    before = Position.objects.filter(pk=position.pk).values_list("reports_to_id", flat=True).first()
     if position.pk is not None:
         claim_revision(position, expected_revision)
     position.save()
+    if position.pk is not None and before != position.reports_to_id:
+        access.follow_organisation(positions=[position])
     return position
 
 
@@ -105,9 +109,16 @@ def employee_save(*, employee, expected_revision=None):
         # Serialise hires into the same position so two cannot take its last seat at once.
         Position.objects.select_for_update().filter(pk=employee.position_id).first()
     employee.full_clean()
+    before = Employee.objects.filter(pk=employee.pk).values("position_id", "active", "user_id").first()
     if employee.pk is not None:
         claim_revision(employee, expected_revision)
     employee.save()
+    now = {"position_id": employee.position_id, "active": employee.active, "user_id": employee.user_id}
+    if before != now:
+        old_position = Position.objects.filter(pk=(before or {}).get("position_id")).first()
+        access.follow_organisation(employees=[employee], positions=[old_position] if old_position else [])
+        if before and before["user_id"] not in (None, employee.user_id):
+            access.forget_login(before["user_id"])
     return employee
 
 
@@ -126,7 +137,10 @@ def employee_update(*, employee, expected_revision=None, **fields):
 def employee_delete(*, employee, expected_revision=None):
     claim_revision(employee, expected_revision)
     record_deletion(employee, resource="employees")
+    position = employee.position
     employee.delete()
+    if position is not None:
+        access.follow_organisation(positions=[position])
 
 
 def _reconcile(position, model, items, what):

@@ -1,8 +1,11 @@
 from django.db.models import Count, F
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from appraisal import exports
@@ -17,7 +20,16 @@ from appraisal.api.serializers import (
     ReasonSerializer,
 )
 from appraisal.filtersets import AppraisalCycleFilterSet, AppraisalFilterSet, IndicatorFilterSet, KpiSetFilterSet
-from appraisal.models import Appraisal, AppraisalCycle, Indicator, IndicatorLevel, KpiItem, KpiSet, RatingBand
+from appraisal.models import (
+    Appraisal,
+    AppraisalCycle,
+    AppraisalLine,
+    Indicator,
+    IndicatorLevel,
+    KpiItem,
+    KpiSet,
+    RatingBand,
+)
 from appraisal.selectors import appraisal_lines_by_appraisal, cycle_distribution, cycle_results
 from appraisal.services import (
     appraisal_acknowledge,
@@ -39,9 +51,10 @@ from appraisal.services import (
     kpi_set_write,
     set_problems,
 )
-from orgdesign.api.permissions import ModelViewPermission, ReadOnlyTokenPermission
+from orgdesign import access
+from orgdesign.api.permissions import ReadOnlyTokenPermission
 from orgdesign.api.renderers import FastJSONRenderer
-from orgdesign.api.viewsets import OrgBaseViewSet, OrgUpdateMixin, OrgViewSet
+from orgdesign.api.viewsets import HistoryMixin, OrgBaseViewSet, OrgUpdateMixin, OrgViewSet
 from orgdesign.services import claim_revision, record_deletion
 
 CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused with 412 and changes nothing."
@@ -49,9 +62,7 @@ STATE_CONFLICT = OpenApiResponse(description="The current state does not allow i
 
 
 class AppraisalDataViewSet(OrgViewSet):
-    """Appraisal data: reading needs the model's view permission, not only a login."""
-
-    permission_classes = [ModelViewPermission, ReadOnlyTokenPermission]
+    """The appraisal library and cycles: everyone signed in reads, HR writes (model permissions)."""
 
     def action_response(self, obj):
         obj.refresh_from_db()
@@ -225,9 +236,14 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
     def perform_delete_object(self, obj, expected_revision):
         cycle_delete(cycle=obj, expected_revision=expected_revision)
 
-    def _step(self, service, **kwargs):
+    def _step(self, service, body=None):
         cycle = self.get_object()
         self.expected_revision(cycle)
+        kwargs = {}
+        if body is not None:
+            form = body(data=self.request.data)
+            form.is_valid(raise_exception=True)
+            kwargs = form.validated_data
         service(cycle=cycle, user=self.request.user, **kwargs)
         return self.action_response(cycle)
 
@@ -259,9 +275,7 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
     )  # fmt: skip
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._step(cycle_reopen, reason=body.validated_data["reason"])
+        return self._step(cycle_reopen, body=ReasonSerializer)
 
     @extend_schema(
         summary="Results of the cycle",
@@ -271,7 +285,7 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
     )
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
-        cycle = self.get_object()
+        cycle = self._cycle_for_all_results()
         wanted = request.query_params.get("format", "json")
         if wanted == "csv":
             return _download(exports.results_csv(cycle), "text/csv; charset=utf-8", f"{cycle.name}-results.csv")
@@ -286,7 +300,13 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
     @extend_schema(summary="Band distribution per unit against the guideline", responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def distribution(self, request, pk=None):
-        return Response(cycle_distribution(self.get_object()))
+        return Response(cycle_distribution(self._cycle_for_all_results()))
+
+    def _cycle_for_all_results(self):
+        cycle = self.get_object()
+        if not access.sees_all_appraisals(self.request.user):
+            raise PermissionDenied(_("Only HR sees the results of a whole cycle."))
+        return cycle
 
     def perform_content_negotiation(self, request, force=False):
         if self.action == "results":
@@ -316,11 +336,13 @@ APPRAISAL_ROW_FIELDS = [
         "indicator's scale is refused naming the line. 409 in a closed cycle. " + CONDITIONAL,
     ),
 )
-class AppraisalViewSet(OrgUpdateMixin, OrgBaseViewSet):
+class AppraisalViewSet(HistoryMixin, OrgUpdateMixin, OrgBaseViewSet):
+    """Appraisals the user may see (`access.appraisals_for`); what they may do follows their role in each."""
+
     queryset = Appraisal.objects.all()
     serializer_class = AppraisalSerializer
     filterset_class = AppraisalFilterSet
-    permission_classes = [ModelViewPermission, ReadOnlyTokenPermission]
+    permission_classes = [IsAuthenticated, ReadOnlyTokenPermission]
     search_fields = ["employee__employee_no", "employee__name", "position_title"]
     ordering_fields = ["final_score", "state", "updated", "id"]
 
@@ -336,12 +358,30 @@ class AppraisalViewSet(OrgUpdateMixin, OrgBaseViewSet):
             row["lines"] = lines.get(row["id"], [])
         return rows
 
+    def history_of(self, obj):
+        return [(Appraisal.history.filter(id=obj.pk), "appraisal"),
+                (AppraisalLine.history.filter(appraisal_id=obj.pk), "appraisal line")]  # fmt: skip
+
+    def role(self, appraisal, allowed):
+        """The user's role in `appraisal` if it is one of `allowed`; otherwise 403."""
+        role = access.appraisal_role(self.request.user, appraisal)
+        if role not in allowed:
+            raise PermissionDenied(_("Your role in this appraisal does not allow that."))
+        return role
+
     def perform_update_object(self, obj, data, expected_revision):
         lines = data.pop("lines", None)
-        return appraisal_update(appraisal=obj, role="hr", fields=data, lines=lines, expected_revision=expected_revision)
+        role = self.role(obj, {"hr", "manager", "employee"})
+        return appraisal_update(appraisal=obj, role=role, fields=data, lines=lines, expected_revision=expected_revision)
 
-    def _step(self, service, **kwargs):
+    def _step(self, service, allowed, body=None, **kwargs):
+        """Find the appraisal (404 if not visible), check the role (403), then read the body (400) and act."""
         appraisal = self.get_object()
+        self.role(appraisal, allowed)
+        if body is not None:
+            form = body(data=self.request.data)
+            form.is_valid(raise_exception=True)
+            kwargs.update(form.validated_data)
         service(appraisal=appraisal, expected_revision=self.expected_revision(appraisal), **kwargs)
         appraisal.refresh_from_db()
         return self._detail_response(appraisal)
@@ -350,26 +390,22 @@ class AppraisalViewSet(OrgUpdateMixin, OrgBaseViewSet):
                    responses={200: AppraisalSerializer, 409: STATE_CONFLICT})  # fmt: skip
     @action(detail=True, methods=["post"], url_path="submit-self")
     def submit_self(self, request, pk=None):
-        return self._step(appraisal_submit_self)
+        return self._step(appraisal_submit_self, {"employee", "hr"})
 
     @extend_schema(summary="Submit the manager's review", description="Every line scored and the feedback date set.",
                    request=None, responses={200: AppraisalSerializer, 409: STATE_CONFLICT})  # fmt: skip
     @action(detail=True, methods=["post"], url_path="submit-review")
     def submit_review(self, request, pk=None):
-        return self._step(appraisal_submit_review)
+        return self._step(appraisal_submit_review, {"manager", "hr"})
 
     @extend_schema(summary="Move the band during calibration", request=CalibrateSerializer,
                    responses={200: AppraisalSerializer, 409: STATE_CONFLICT})  # fmt: skip
     @action(detail=True, methods=["post"])
     def calibrate(self, request, pk=None):
-        body = CalibrateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._step(appraisal_calibrate, user=request.user, **body.validated_data)
+        return self._step(appraisal_calibrate, {"hr"}, body=CalibrateSerializer, user=request.user)
 
     @extend_schema(summary="Acknowledge the result (optionally objecting)", request=AcknowledgeSerializer,
                    responses={200: AppraisalSerializer, 409: STATE_CONFLICT})  # fmt: skip
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        body = AcknowledgeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._step(appraisal_acknowledge, **body.validated_data)
+        return self._step(appraisal_acknowledge, {"employee"}, body=AcknowledgeSerializer)

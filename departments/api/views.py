@@ -5,7 +5,7 @@ from departments.api.serializers import DepartmentSerializer
 from departments.filtersets import DepartmentFilterSet
 from departments.models import Department
 from departments.services import department_create, department_delete, department_update
-from orgdesign.api.viewsets import OrgViewSet
+from orgdesign.api.viewsets import HistoryMixin, OrgViewSet
 
 ROW_FIELDS = (
     "id", "code", "name", "name_en", "kind", "parent", "function", "function_en", "head", "order", "depth",
@@ -23,7 +23,7 @@ ROW_FIELDS = (
         summary="Delete a unit", description="Refused with 409 while the unit has sub-units or positions."
     ),
 )
-class DepartmentViewSet(OrgViewSet):
+class DepartmentViewSet(HistoryMixin, OrgViewSet):
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from departments.models import Department
 from departments.selectors import org_chart
+from orgdesign import access
 from orgdesign.api.authentication import ApiTokenAuthentication
 from orgdesign.api.renderers import FastJSONRenderer
-from orgdesign.api.serializers import related_field
 from orgdesign.models import ApiToken, Deletion
 from orgdesign.services import api_token_create
 from positions.models import Employee, Position
@@ -54,8 +54,19 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit id among the units the requesting user may see."""
+
+    def get_queryset(self):
+        return access.visible(self.context["request"].user, Department.objects.all())
+
+
 class OrgChartQuerySerializer(serializers.Serializer):
-    root = related_field(Department.objects.all(), "unit", required=False, help_text="Id of the unit at the top.")
+    root = VisibleUnitField(
+        required=False, help_text="Id of the unit at the top.",
+        error_messages={"does_not_exist": "There is no unit with id {pk_value}."},
+    )  # fmt: skip
     depth = serializers.IntegerField(
         required=False, min_value=0, max_value=100, help_text="Levels of units below the top to include (0: top only)."
     )
@@ -111,9 +122,10 @@ class OrgChartView(APIView):
         },
     )
     def get(self, request):
-        query = OrgChartQuerySerializer(data=request.query_params)
+        query = OrgChartQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        return Response({"units": org_chart(**query.validated_data)})
+        units = access.visible(request.user, Department.objects.all())
+        return Response({"units": org_chart(units=units, **query.validated_data)})
 
 
 class ChangesQuerySerializer(serializers.Serializer):
@@ -165,6 +177,7 @@ class ChangesView(APIView):
         for resource, object_id in Deletion.objects.filter(deleted__gte=since).values_list("resource", "object_id"):
             deleted.setdefault(resource, []).append(object_id)
         for name, model in self.RESOURCES.items():
-            changed = model.objects.filter(updated__gte=since).order_by("id").values_list("id", flat=True)
+            visible = access.visible(request.user, model.objects.filter(updated__gte=since))
+            changed = visible.order_by("id").values_list("id", flat=True)
             body[name] = {"changed": list(changed), "deleted": deleted[name]}
         return Response(body)

@@ -9,15 +9,18 @@ adds pagination, filters, search, stable ordering, ETag / Last-Modified, If-None
 
 from django.utils.http import http_date, parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
+from orgdesign import access
 from orgdesign.api.exceptions import PreconditionFailed
 from orgdesign.api.pagination import OrgPagination
 from orgdesign.api.permissions import ModelWritePermission, ReadOnlyTokenPermission
 from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer
+from orgdesign.audit import history_entries
 from orgdesign.choices import ChangeSource
 
 
@@ -36,7 +39,14 @@ def etag_for(obj):
 
 
 class OrgReadMixin:
-    """List and detail from bulk-built rows, with ETag, Last-Modified and If-None-Match."""
+    """List and detail from bulk-built rows, with ETag, Last-Modified and If-None-Match.
+
+    Everything starts from `get_queryset`, cut down by `access.visible`: a list shows only what
+    the user may see and a detail outside it is a 404.
+    """
+
+    def get_queryset(self):
+        return access.visible(self.request.user, super().get_queryset())
 
     def row_queryset(self, queryset):
         """A `values()` queryset of the flat fields of each row."""
@@ -151,3 +161,42 @@ class CSVMixin:
         if self.action == "list" and request.query_params.get("format") == "csv":
             return CSVRenderer(), CSVRenderer.media_type
         return super().perform_content_negotiation(request, force)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="History row id.")
+    at = serializers.DateTimeField(help_text="When the change was made.")
+    user = serializers.CharField(allow_null=True, help_text="Who made it (login name); null for commands.")
+    source = serializers.CharField(help_text="Where it came from: admin, ui, api, import or command.")
+    action = serializers.CharField(help_text="created, changed or deleted.")
+    object = serializers.CharField(help_text="What kind of object changed (e.g. position, duty).")
+    object_id = serializers.IntegerField(help_text="Its id.")
+    changes = serializers.ListField(
+        child=serializers.DictField(), help_text="Fields that changed: [{field, old, new}]."
+    )
+
+
+class HistoryMixin:
+    """`GET …/{id}/history/`: the audit trail of the object and its parts, newest first, paginated.
+
+    Subclasses say which history tables make up the object's story in `history_of(obj)`.
+    """
+
+    def history_of(self, obj):
+        return [(type(obj).history.filter(id=obj.pk), None)]
+
+    @extend_schema(
+        summary="Audit trail",
+        description="Every change of the object (and its parts) with who, when, from where and what changed.",
+        responses={200: HistoryEntrySerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        obj = self.get_object()
+        entries = [
+            entry for queryset, label in self.history_of(obj) for entry in history_entries(queryset, label=label)
+        ]
+        entries.sort(key=lambda entry: (entry["at"], entry["id"]), reverse=True)
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(page)

@@ -1,10 +1,10 @@
 from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from orgdesign.api.viewsets import FORMAT_PARAMETER, CSVMixin, OrgViewSet
+from orgdesign.api.viewsets import FORMAT_PARAMETER, CSVMixin, HistoryMixin, OrgViewSet
 from positions.api.serializers import EmployeeSerializer, PositionSerializer
 from positions.filtersets import EmployeeFilterSet, PositionFilterSet
-from positions.models import Employee, Position
+from positions.models import Authority, Duty, Employee, Position, WorkStandard
 from positions.selectors import attach_description_parts, position_rows
 from positions.services import employee_create, employee_delete, employee_update, position_delete, position_write
 
@@ -25,7 +25,7 @@ CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused wi
         summary="Delete a position", description="Refused with 409 while people hold it or positions report to it."
     ),
 )
-class PositionViewSet(CSVMixin, OrgViewSet):
+class PositionViewSet(HistoryMixin, CSVMixin, OrgViewSet):
     queryset = Position.objects.all()
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
@@ -51,6 +51,14 @@ class PositionViewSet(CSVMixin, OrgViewSet):
     def perform_delete_object(self, obj, expected_revision):
         position_delete(position=obj, expected_revision=expected_revision)
 
+    def history_of(self, obj):
+        return [
+            (Position.history.filter(id=obj.pk), "position"),
+            (Duty.history.filter(position_id=obj.pk), "duty"),
+            (Authority.history.filter(position_id=obj.pk), "authority"),
+            (WorkStandard.history.filter(position_id=obj.pk), "work standard"),
+        ]
+
 
 EMPLOYEE_ROW_FIELDS = (
     "id", "employee_no", "name", "name_en", "email", "position", "start_date", "active", "revision", "created",
@@ -68,7 +76,7 @@ EMPLOYEE_ROW_FIELDS = (
     partial_update=extend_schema(summary="Change some fields of an employee", description=CONDITIONAL),
     destroy=extend_schema(summary="Delete an employee"),
 )
-class EmployeeViewSet(CSVMixin, OrgViewSet):
+class EmployeeViewSet(HistoryMixin, CSVMixin, OrgViewSet):
     queryset = Employee.objects.all()
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilterSet

@@ -12,11 +12,33 @@ from tests.appraisal.conftest import make_cycle, make_set
 pytestmark = pytest.mark.django_db
 
 
-def test_appraisal_data_needs_the_view_permission(plain_api, team):
+def login_as(employee):
+    """An API client for `employee`, who gets a login now (their roles and permissions follow)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    from orgdesign.services import api_token_create
+    from positions.services import employee_update
+
+    user = get_user_model().objects.create_user(f"user{employee.pk}", password="pw-123456789")
+    employee_update(employee=employee, user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user).key}")
+    return client
+
+
+def test_a_user_with_no_role_sees_no_appraisal_or_cycle(plain_api, hr_api, team):
     cycle = make_cycle()
-    for path in ["/api/v1/appraisals/", "/api/v1/appraisal-cycles/", f"/api/v1/appraisal-cycles/{cycle.pk}/",
-                 "/api/v1/kpi-sets/", "/api/v1/indicators/"]:  # fmt: skip
-        assert plain_api.get(path).status_code == 403, path
+    hr_api.post(f"/api/v1/appraisal-cycles/{cycle.pk}/open/")
+    appraisal = Appraisal.objects.filter(cycle=cycle).first()
+    assert plain_api.get("/api/v1/appraisals/").json()["count"] == 0
+    assert plain_api.get("/api/v1/appraisal-cycles/").json()["count"] == 0
+    assert plain_api.get(f"/api/v1/appraisals/{appraisal.pk}/").status_code == 404
+    assert plain_api.get(f"/api/v1/appraisal-cycles/{cycle.pk}/results/").status_code == 404
+    assert plain_api.post(f"/api/v1/appraisals/{appraisal.pk}/calibrate/", {}, format="json").status_code == 404
+    # The indicator library and KPI sets are the organisation's published rules: readable, not writable.
+    assert plain_api.get("/api/v1/indicators/").status_code == 200
+    assert plain_api.post("/api/v1/indicators/", {}, format="json").status_code == 403
 
 
 def test_indicators_with_levels(hr_api, library):
@@ -107,7 +129,9 @@ def test_a_whole_cycle_through_the_api(hr_api, team):
 
     closed = hr_api.patch(url, {"self_comment": "改"}, format="json")
     assert closed.status_code == 409 and "is closed" in closed.json()["detail"]
-    assert hr_api.post(f"{url}acknowledge/", {"objection": ""}, format="json").json()["state"] == "acknowledged"
+    assert hr_api.post(f"{url}acknowledge/", {}, format="json").status_code == 403, "only the person acknowledges"
+    rep_api = login_as(team["people"]["rep1"])
+    assert rep_api.post(f"{url}acknowledge/", {"objection": ""}, format="json").json()["state"] == "acknowledged"
 
     results = hr_api.get(f"/api/v1/appraisal-cycles/{cycle_id}/results/").json()["results"]
     mine = next(row for row in results if row["name"] == "代表丙")

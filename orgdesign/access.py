@@ -1,0 +1,260 @@
+"""Who may see and do what: the one set of rules the API, the pages and the admin all call.
+
+Roles are groups (created by a migration): HR admin (everything), department manager (their
+unit's subtree; the appraisals of the people they review), employee (their own position,
+the positions of their unit, their own appraisal), API reader (the organisation, read-only;
+appraisals only if HR grants it). Managers' and employees' scopes come from the position
+they hold, so they follow the organisation as it changes. Lists are filtered in the query,
+never after it; a user gets 404 for what they may not see.
+"""
+
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from guardian.shortcuts import get_objects_for_user
+
+HR_ADMIN = "HR admin"
+DEPARTMENT_MANAGER = "Department manager"
+EMPLOYEE = "Employee"
+API_READER = "API reader"
+ROLES = (HR_ADMIN, DEPARTMENT_MANAGER, EMPLOYEE, API_READER)
+
+
+def _memo(user, key, compute):
+    """Per-request memo on the user object: each fact costs at most one query per request."""
+    cache = user.__dict__.setdefault("_access_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def roles(user):
+    if not user.is_authenticated:
+        return frozenset()
+    return _memo(user, "roles", lambda: frozenset(user.groups.values_list("name", flat=True)))
+
+
+def is_hr(user):
+    return user.is_authenticated and (user.is_superuser or HR_ADMIN in roles(user))
+
+
+def reads_whole_organisation(user):
+    return is_hr(user) or API_READER in roles(user)
+
+
+def employee_of(user):
+    """The active person record of a login, with their position and unit (or None)."""
+    if not user.is_authenticated:
+        return None
+    from positions.models import Employee
+
+    return _memo(
+        user,
+        "employee",
+        lambda: Employee.objects.select_related("position__department").filter(user=user, active=True).first(),
+    )
+
+
+def _unit_path(user):
+    """The tree path this user may read below: their unit's subtree if they manage, else None."""
+    person = employee_of(user)
+    if person is None or person.position is None:
+        return None
+    return person.position.department.path
+
+
+def is_manager(user):
+    return DEPARTMENT_MANAGER in roles(user) and _unit_path(user) is not None
+
+
+# --- the organisation ------------------------------------------------------------------------
+
+
+def departments_for(user, queryset):
+    if reads_whole_organisation(user):
+        return queryset
+    person = employee_of(user)
+    if person is None or person.position is None:
+        return queryset.none()
+    if is_manager(user):
+        return queryset.filter(path__startswith=person.position.department.path)
+    return queryset.filter(pk=person.position.department_id)
+
+
+def positions_for(user, queryset):
+    """Managers: every position in their unit's subtree. Employees: the positions of their unit."""
+    if reads_whole_organisation(user):
+        return queryset
+    person = employee_of(user)
+    if person is None or person.position is None:
+        return queryset.none()
+    if is_manager(user):
+        return queryset.filter(department__path__startswith=person.position.department.path)
+    return queryset.filter(department_id=person.position.department_id)
+
+
+def employees_for(user, queryset):
+    """Managers: the people in their unit's subtree. Employees: themselves."""
+    if reads_whole_organisation(user):
+        return queryset
+    person = employee_of(user)
+    if person is None:
+        return queryset.none()
+    if is_manager(user):
+        return queryset.filter(
+            Q(position__department__path__startswith=person.position.department.path) | Q(pk=person.pk)
+        )
+    return queryset.filter(pk=person.pk)
+
+
+# --- appraisals ------------------------------------------------------------------------------
+
+
+def sees_all_appraisals(user):
+    """HR, or someone HR granted the global view permission on appraisals (an API reader, say)."""
+    return is_hr(user) or _memo(user, "all_appraisals", lambda: user.has_perm("appraisal.view_appraisal"))
+
+
+def appraisals_for(user, queryset):
+    """HR: all. Others: those they hold an object permission on (their own; those they review)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if sees_all_appraisals(user):
+        return queryset
+    return get_objects_for_user(user, "appraisal.view_appraisal", klass=queryset, accept_global_perms=False)
+
+
+def cycles_for(user, queryset):
+    if sees_all_appraisals(user):
+        return queryset
+    from appraisal.models import Appraisal
+
+    visible = appraisals_for(user, Appraisal.objects.all()).values("cycle_id")
+    return queryset.filter(pk__in=visible)
+
+
+def appraisal_role(user, appraisal):
+    """How `user` may act on `appraisal`: "hr", "manager" (its reviewer), "employee" (its subject) or None."""
+    if is_hr(user):
+        return "hr"
+    person = employee_of(user)
+    if (
+        person is not None
+        and appraisal.reviewer_id == person.pk
+        and user.has_perm("appraisal.change_appraisal", appraisal)
+    ):
+        return "manager"
+    if person is not None and appraisal.employee_id == person.pk:
+        return "employee"
+    return None
+
+
+# --- keeping object permissions in step with the organisation ---------------------------------
+
+
+def grant_appraisal_permissions(appraisal_ids):
+    """Rebuild the object permissions of these appraisals from who they belong to now.
+
+    The subject's login may view; the reviewer's login may view and change. Set-based: one
+    DELETE and one INSERT per batch, in the caller's transaction.
+    """
+    from django.contrib.auth.models import Permission
+
+    from appraisal.models import Appraisal, AppraisalUserPermission
+
+    ids = list(appraisal_ids)
+    if not ids:
+        return
+    perms = dict(
+        Permission.objects.filter(
+            content_type__app_label="appraisal", codename__in=["view_appraisal", "change_appraisal"]
+        ).values_list("codename", "id")
+    )
+    AppraisalUserPermission.objects.filter(content_object_id__in=ids).delete()
+    rows = []
+    for appraisal_id, subject_user, reviewer_user in Appraisal.objects.filter(pk__in=ids).values_list(
+        "id", "employee__user_id", "reviewer__user_id"
+    ):
+        if subject_user is not None:
+            rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=subject_user,
+                                                permission_id=perms["view_appraisal"]))  # fmt: skip
+        if reviewer_user is not None:
+            if reviewer_user != subject_user:
+                rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=reviewer_user,
+                                                    permission_id=perms["view_appraisal"]))  # fmt: skip
+            rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=reviewer_user,
+                                                permission_id=perms["change_appraisal"]))  # fmt: skip
+    AppraisalUserPermission.objects.bulk_create(rows, batch_size=2000)
+
+
+def follow_organisation(*, employees=(), positions=()):
+    """After people or positions change: roles, reviewers and appraisal permissions follow.
+
+    - a login holding an active position is in the employee role; holding one others report to
+      puts it in the manager role, and leaving it takes the role away;
+    - in cycles not yet closed, the appraisals of the people concerned (and of those who report
+      to their positions) get their reviewer resolved again and their permissions rebuilt.
+    Closed cycles keep who reviewed them.
+    """
+    from appraisal.choices import CycleState
+    from appraisal.models import Appraisal
+    from appraisal.services import reassign_reviewers
+    from positions.models import Employee, Position
+
+    employee_ids = {e.pk for e in employees}
+    position_ids = {p.pk for p in positions} | {e.position_id for e in employees if e.position_id}
+    position_ids |= set(Position.objects.filter(reports_to__in=position_ids).values_list("pk", flat=True))
+    people = Employee.objects.filter(Q(pk__in=employee_ids) | Q(position_id__in=position_ids)).select_related("user")
+    manager_positions = set(
+        Position.objects.filter(
+            subordinates__isnull=False, pk__in=position_ids | {e.position_id for e in employees}
+        ).values_list("pk", flat=True)
+    )
+    groups = {g.name: g for g in Group.objects.filter(name__in=[EMPLOYEE, DEPARTMENT_MANAGER])}
+    for person in people:
+        if person.user is None:
+            continue
+        _set_membership(person.user, groups.get(EMPLOYEE), person.active and person.position_id is not None)
+        _set_membership(person.user, groups.get(DEPARTMENT_MANAGER),
+                        person.active and person.position_id in manager_positions)  # fmt: skip
+    affected = Appraisal.objects.exclude(cycle__state=CycleState.CLOSED).filter(
+        Q(employee_id__in=employee_ids) | Q(reviewer_id__in=employee_ids) | Q(position_id__in=position_ids)
+    )
+    ids = list(affected.values_list("pk", flat=True))
+    reassign_reviewers(ids)
+    own = Appraisal.objects.filter(employee_id__in=employee_ids, cycle__state=CycleState.CLOSED)
+    grant_appraisal_permissions(ids + list(own.values_list("pk", flat=True)))
+
+
+def _set_membership(user, group, member):
+    if group is None:
+        return
+    if member:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+
+
+def forget_login(user_id):
+    """A login no longer tied to a person loses the roles and appraisal permissions it had through them."""
+    from appraisal.models import AppraisalUserPermission
+
+    groups = Group.objects.filter(name__in=[EMPLOYEE, DEPARTMENT_MANAGER])
+    Group.user_set.through.objects.filter(user_id=user_id, group__in=groups).delete()
+    AppraisalUserPermission.objects.filter(user_id=user_id).exclude(content_object__cycle__state="closed").delete()
+
+
+def visible(user, queryset):
+    """`queryset` cut down to what `user` may see, whatever the model (the entry point for every interface)."""
+    rule = _RULES.get(queryset.model._meta.label)
+    if rule is None:
+        return queryset if user.is_authenticated else queryset.none()
+    return rule(user, queryset)
+
+
+_RULES = {
+    "departments.Department": departments_for,
+    "positions.Position": positions_for,
+    "positions.Employee": employees_for,
+    "appraisal.Appraisal": appraisals_for,
+    "appraisal.AppraisalCycle": cycles_for,
+}
