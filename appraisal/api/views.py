@@ -70,13 +70,14 @@ class AppraisalDataViewSet(OrgViewSet):
 
 
 def _crud_docs(noun, delete_note=""):
+    article = "an" if noun[0] in "aeiou" else "a"
     return extend_schema_view(
         list=extend_schema(summary=f"List {noun}s"),
-        retrieve=extend_schema(summary=f"Get a {noun}"),
-        create=extend_schema(summary=f"Create a {noun}"),
-        update=extend_schema(summary=f"Replace a {noun}", description=CONDITIONAL),
-        partial_update=extend_schema(summary=f"Change some fields of a {noun}", description=CONDITIONAL),
-        destroy=extend_schema(summary=f"Delete a {noun}", description=delete_note or CONDITIONAL),
+        retrieve=extend_schema(summary=f"Get {article} {noun}"),
+        create=extend_schema(summary=f"Create {article} {noun}"),
+        update=extend_schema(summary=f"Replace {article} {noun}", description=CONDITIONAL),
+        partial_update=extend_schema(summary=f"Change some fields of {article} {noun}", description=CONDITIONAL),
+        destroy=extend_schema(summary=f"Delete {article} {noun}", description=delete_note or CONDITIONAL),
     )
 
 

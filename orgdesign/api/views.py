@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,7 +45,11 @@ class TokenView(APIView):
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = authenticate(request, **form.validated_data)
+        user = authenticate(request._request, **form.validated_data)
+        if getattr(request._request, "axes_locked_out", False):
+            raise PermissionDenied(
+                _("Too many failed logins: this account is locked. Ask HR to unlock it."), code="locked_out"
+            )
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password."))
         token = ApiToken.objects.filter(user=user, name="login", read_only=False).first()

@@ -1,0 +1,176 @@
+"""The permission matrix on the seed organisation: every role × every endpoint and method × the admin.
+
+`allow` means the request is served (2xx); `deny` means 401 (anonymous), 403 (seen but not
+allowed) or 404 (not even seen). Where the difference matters (probing ids) it is asserted.
+"""
+
+import pytest
+
+from departments.models import Department
+from positions.models import Employee, Position
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["hr", "sales_manager", "market_manager", "rep", "reader", "anonymous"]
+
+
+def _ids():
+    sales = Department.objects.get(name="销售部")
+    market = Department.objects.get(name="市场部")
+    return {
+        "sales_unit": sales.pk,
+        "market_unit": market.pk,
+        "sales_position": Position.objects.get(title="销售代表").pk,
+        "market_position": Position.objects.get(title="品牌经理").pk,
+        "sales_person": Employee.objects.filter(position__title="渠道专员").first().pk,
+        "market_person": Employee.objects.filter(position__title="品牌专员").first().pk,
+    }
+
+
+# (method, path template, {role: expected status})
+READS = [
+    ("get", "/api/v1/departments/{sales_unit}/", {"hr": 200, "sales_manager": 200, "market_manager": 404, "rep": 200,
+                                                  "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/departments/{market_unit}/", {"hr": 200, "sales_manager": 404, "market_manager": 200, "rep": 404,
+                                                   "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/positions/{sales_position}/", {"hr": 200, "sales_manager": 200, "market_manager": 404, "rep": 200,
+                                                    "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/positions/{market_position}/", {"hr": 200, "sales_manager": 404, "market_manager": 200, "rep": 404,
+                                                     "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/positions/{sales_position}/history/", {"hr": 200, "sales_manager": 200, "market_manager": 404,
+                                                            "rep": 200, "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/employees/{sales_person}/", {"hr": 200, "sales_manager": 200, "market_manager": 404, "rep": 404,
+                                                  "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/employees/{market_person}/", {"hr": 200, "sales_manager": 404, "market_manager": 200, "rep": 404,
+                                                   "reader": 200, "anonymous": 401}),
+    ("get", "/api/v1/org-chart/", dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
+    ("get", "/api/v1/indicators/", dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
+    ("get", "/api/v1/kpi-sets/", dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
+    ("get", "/api/v1/rating-bands/", dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
+]  # fmt: skip
+
+WRITES = [
+    ("patch", "/api/v1/departments/{sales_unit}/", {"name": "销售部"}),
+    ("patch", "/api/v1/positions/{sales_position}/", {"title": "销售代表"}),
+    ("patch", "/api/v1/employees/{sales_person}/", {"email": "x@example.com"}),
+    ("post", "/api/v1/departments/", {"code": "NEW", "name": "新部门"}),
+    ("post", "/api/v1/indicators/", {"code": "NEW", "name": "新", "dimension": "ability", "kind": "rated"}),
+    ("post", "/api/v1/appraisal-cycles/", {"name": "X"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "expected"), READS, ids=[r[1] for r in READS])
+def test_reads(matrix, method, path, expected):
+    url = path.format(**_ids())
+    for role in ROLES:
+        status = getattr(matrix["clients"][role], method)(url).status_code
+        assert status == expected[role], (role, url, status)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=[w[1] for w in WRITES])
+def test_only_hr_writes_the_organisation(matrix, method, path, body):
+    url = path.format(**_ids())
+    for role in ROLES:
+        status = getattr(matrix["clients"][role], method)(url, body, format="json").status_code
+        if role == "hr":
+            assert status < 500 and status not in (401, 403, 404), (role, url, status)
+        elif role == "anonymous":
+            assert status == 401, (role, url, status)
+        else:
+            assert status in (403, 404), (role, url, status)
+
+
+def test_lists_hold_only_what_each_role_may_see(matrix):
+    counts = {}
+    for role in ROLES[:-1]:
+        client = matrix["clients"][role]
+        counts[role] = {name: client.get(f"/api/v1/{name}/?limit=1000").json()["count"]
+                        for name in ["departments", "positions", "employees", "appraisals"]}  # fmt: skip
+    total_positions = Position.objects.count()
+    assert counts["hr"]["positions"] == counts["reader"]["positions"] == total_positions
+    assert counts["sales_manager"]["positions"] == 8 and counts["market_manager"]["positions"] == 8
+    assert counts["rep"]["positions"] == 8 and counts["rep"]["employees"] == 1
+    assert counts["sales_manager"]["departments"] == 1
+    assert counts["reader"]["appraisals"] == 0, "appraisals are not the reader's unless granted"
+    assert counts["hr"]["appraisals"] > counts["sales_manager"]["appraisals"] > 0
+    assert counts["rep"]["appraisals"] == 2, "their own in 2026-Q2 and 2026-Q3"
+
+
+def test_a_manager_sees_and_scores_only_their_direct_reports(matrix):
+    client = matrix["clients"]["sales_manager"]
+    rows = client.get("/api/v1/appraisals/?limit=1000").json()["results"]
+    mine = {row["position_title"] for row in rows}
+    assert mine == {"销售部经理", "销售部副经理", "区域销售经理", "渠道经理", "客户关系经理"}
+    assert all(row["reviewer_name"] for row in rows if row["position_title"] != "销售部经理")
+
+
+def test_a_sales_manager_cannot_reach_a_market_appraisal_by_guessing_its_id(matrix, client):
+    market = matrix["appraisal_of"]["市场部副经理"]
+    api = matrix["clients"]["sales_manager"]
+    for response in [
+        api.get(f"/api/v1/appraisals/{market.pk}/"),
+        api.patch(f"/api/v1/appraisals/{market.pk}/", {"manager_comment": "越权"}, format="json"),
+        api.post(f"/api/v1/appraisals/{market.pk}/submit-review/"),
+        api.get(f"/api/v1/appraisals/{market.pk}/history/"),
+        api.get("/api/v1/appraisals/999999/"),
+    ]:
+        assert response.status_code == 404
+    client.force_login(matrix["users"]["sales_manager"])
+    page = client.get(f"/admin/appraisal/appraisal/{market.pk}/change/")
+    assert page.status_code == 302 and "/admin/login/" in page["Location"]
+    market.refresh_from_db()
+    assert market.manager_comment != "越权"
+
+
+def test_a_manager_scores_a_direct_report_but_not_their_own_appraisal(matrix):
+    api = matrix["clients"]["sales_manager"]
+    report = matrix["appraisal_of"]["区域销售经理"]
+    own = matrix["appraisal_of"]["销售部经理"]
+    assert report.state == "manager_review", "the seed's 2026-Q3 has this one self-assessed"
+    line = report.lines.filter(kind="rated").first()
+    body = {"lines": [{"id": line.pk, "manager_score": 4}]}
+    assert api.patch(f"/api/v1/appraisals/{report.pk}/", body, format="json").status_code == 200
+    own_line = own.lines.filter(kind="rated").first()
+    response = api.patch(f"/api/v1/appraisals/{own.pk}/", {"lines": [{"id": own_line.pk, "manager_score": 5}]},
+                         format="json")  # fmt: skip
+    assert response.status_code in (400, 409), "in their own appraisal they are the employee"
+    assert (
+        api.post(f"/api/v1/appraisals/{report.pk}/calibrate/", {"band": "S", "reason": "x"}, format="json").status_code
+        == 403
+    )
+
+
+def test_a_representative_sees_only_their_own_appraisal_and_cannot_score_it(matrix):
+    api = matrix["clients"]["rep"]
+    own = matrix["appraisal_of"]["销售代表"]
+    other = matrix["appraisal_of"]["区域销售经理"]
+    assert api.get(f"/api/v1/appraisals/{own.pk}/").status_code == 200
+    assert api.get(f"/api/v1/appraisals/{other.pk}/").status_code == 404
+    assert api.post(f"/api/v1/appraisals/{own.pk}/submit-review/").status_code == 403
+    assert api.get(f"/api/v1/appraisal-cycles/{matrix['cycle'].pk}/results/").status_code == 403
+
+
+def test_an_api_reader_never_writes_and_sees_appraisals_only_when_granted(matrix):
+    from django.contrib.auth.models import Permission
+
+    api = matrix["clients"]["reader"]
+    appraisal = matrix["appraisal_of"]["销售代表"]
+    assert api.get(f"/api/v1/appraisals/{appraisal.pk}/").status_code == 404
+    matrix["users"]["reader"].user_permissions.add(Permission.objects.get(codename="view_appraisal"))
+    assert api.get(f"/api/v1/appraisals/{appraisal.pk}/").status_code == 200
+    assert api.patch(f"/api/v1/appraisals/{appraisal.pk}/", {}, format="json").status_code == 403
+
+
+ADMIN_PAGES = ["/admin/", "/admin/positions/position/", "/admin/appraisal/appraisal/", "/admin/departments/department/"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_only_hr_reaches_the_admin(matrix, client, path):
+    for role in ["sales_manager", "market_manager", "rep", "reader"]:
+        client.force_login(matrix["users"][role])
+        response = client.get(path)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], (role, path)
+    client.force_login(matrix["users"]["hr"])
+    assert client.get(path).status_code == 200
+    client.logout()
+    assert client.get(path).status_code == 302
