@@ -20,6 +20,7 @@ from appraisal.models import (
 )
 from appraisal.services import (
     appraisal_update,
+    check_positions_free,
     cycle_close,
     cycle_open,
     cycle_reopen,
@@ -88,7 +89,9 @@ class IndicatorAdmin(ServiceAdmin):
     )  # fmt: skip
 
     def save_service(self, obj, form, request):
-        indicator_write(indicator=obj, fields={}, expected_revision=form.cleaned_data.get("revision_seen"))
+        indicator_write(
+            indicator=obj, fields={}, expected_revision=form.cleaned_data.get("revision_seen"), check_levels=False
+        )
 
     def delete_service(self, obj):
         indicator_delete(indicator=obj)
@@ -136,6 +139,10 @@ class KpiSetAdmin(ServiceAdmin):
         super().save_related(request, form, formsets, change)
         kpi_set = form.instance
         problems = kpi_set_problems(kpi_set)
+        try:
+            check_positions_free(kpi_set)
+        except ValidationError as error:
+            problems += error.messages
         if kpi_set.status == KpiSetStatus.ACTIVE and problems:
             # An active set must stay usable: an edit that breaks it takes it back to draft, and says why.
             kpi_set.status = KpiSetStatus.DRAFT

@@ -129,7 +129,10 @@ class KpiItem(models.Model):
     kpi_set = models.ForeignKey(KpiSet, verbose_name=_("KPI set"), on_delete=models.CASCADE, related_name="items")
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     weight = models.DecimalField(_("weight"), **WEIGHT)
-    target = models.DecimalField(_("target"), null=True, blank=True, **QUANTITY)
+    target = models.DecimalField(
+        _("target"), null=True, blank=True, validators=[MinValueValidator(0)], **QUANTITY,
+        help_text=_("Zero or more; a quantitative KPI measures a non-negative quantity against it."),
+    )  # fmt: skip
     order = models.PositiveIntegerField(_("order"), default=0)
 
     history = audited(excluded_fields=[])

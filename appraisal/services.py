@@ -59,8 +59,12 @@ INDICATOR_FIELDS = (
 
 
 @transaction.atomic
-def indicator_write(*, indicator=None, fields, levels=None, expected_revision=None):
-    """Create or change an indicator and, if given, replace its levels (a rated one needs two or more)."""
+def indicator_write(*, indicator=None, fields, levels=None, expected_revision=None, check_levels=True):
+    """Create or change an indicator and, if given, replace its levels (a rated one needs two or more).
+
+    `check_levels=False` leaves the level rule to a caller that saves the levels itself afterwards
+    (the admin's inline formset, which checks the same rule).
+    """
     indicator = indicator or Indicator()
     assign_fields(indicator, INDICATOR_FIELDS, fields)
     indicator.full_clean()
@@ -79,7 +83,9 @@ def indicator_write(*, indicator=None, fields, levels=None, expected_revision=No
         if len(set(numbers)) != len(numbers):
             raise ValidationError({"levels": _("Each level number may appear once.")})
         record_bulk_history(IndicatorLevel, IndicatorLevel.objects.bulk_create(objs), update=False)
-    level_count = indicator.levels.count()
+    level_count = indicator.levels.count() if check_levels else None
+    if not check_levels:
+        return indicator
     if indicator.kind == IndicatorKind.RATED and level_count < 2:
         raise ValidationError({"levels": _("A rated indicator needs at least two described levels.")})
     if indicator.kind == IndicatorKind.QUANTITATIVE and level_count:
@@ -153,7 +159,7 @@ def _number(value):
     return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
 
 
-def _check_positions_free(kpi_set):
+def check_positions_free(kpi_set):
     """A position is appraised on at most one active set."""
     clash = (
         KpiSet.objects.filter(status=KpiSetStatus.ACTIVE, positions__in=kpi_set.positions.all())
@@ -209,7 +215,7 @@ def kpi_set_write(*, kpi_set=None, fields, items=None, positions=None, expected_
         problems = kpi_set_problems(kpi_set)
         if problems:
             raise ValidationError({"items": problems})
-        _check_positions_free(kpi_set)
+        check_positions_free(kpi_set)
     return kpi_set
 
 
@@ -219,7 +225,7 @@ def kpi_set_activate(*, kpi_set):
     problems = kpi_set_problems(kpi_set)
     if problems:
         raise ValidationError({"status": problems})
-    _check_positions_free(kpi_set)
+    check_positions_free(kpi_set)
     claim_revision(kpi_set)
     kpi_set.status = KpiSetStatus.ACTIVE
     kpi_set.save(update_fields=["status", "revision", "updated"])
@@ -326,11 +332,6 @@ def cycle_open(*, cycle, user=None):
             "items__indicator__levels"
         )
     }
-    for kpi_set in sets.values():
-        problems = kpi_set_problems(kpi_set)
-        if problems:
-            raise ValidationError({"kpi_set": problems})
-
     positions = {
         row["id"]: row
         for row in Position.objects.filter(pk__in={p["position_id"] for p in people if p["position_id"]}).values(
@@ -348,6 +349,10 @@ def cycle_open(*, cycle, user=None):
             left_out.append({**_who(person), "reason": str(_("the position has no active KPI set"))})
             continue
         planned.append((person, sets[set_id]))
+    for kpi_set in {kpi_set for _person, kpi_set in planned}:
+        problems = kpi_set_problems(kpi_set)
+        if problems:
+            raise ValidationError({"kpi_set": problems})
 
     appraisals = []
     for person, kpi_set in planned:
@@ -548,10 +553,12 @@ def cycle_reopen(*, cycle, reason, user=None):
         raise ValidationError({"reason": _("Say why the cycle is reopened; the reason is kept.")})
     cycle = _locked_cycle(cycle.pk)
     _transition(cycle, "mark_reopened")
-    calibrated = Appraisal.objects.filter(cycle=cycle, state=AppraisalState.CALIBRATED)
-    calibrated_ids = list(calibrated.values_list("id", flat=True))
-    calibrated.update(state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None)
-    _record_current(Appraisal, calibrated_ids, user=user)
+    finished = Appraisal.objects.filter(cycle=cycle, state__in=[AppraisalState.CALIBRATED, AppraisalState.ACKNOWLEDGED])
+    finished_ids = list(finished.values_list("id", flat=True))
+    # Bands HR did not move are recomputed at the next close; results may change, so acknowledgements lapse.
+    finished.filter(band_adjusted_by__isnull=True).update(band="")
+    finished.update(state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None, acknowledged=None)
+    _record_current(Appraisal, finished_ids, user=user)
     cycle.closed = None
     claim_revision(cycle)
     cycle.save()
@@ -618,7 +625,12 @@ def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revis
             _("This appraisal is at %(state)s; it cannot be changed that way now.")
             % {"state": appraisal.get_state_display()}
         )
+    if appraisal.reviewed is not None and role != "hr":
+        raise Conflict(_("The review has been submitted; only HR can change it now."))
     errors = {}
+    reviewer = (fields or {}).get("reviewer")
+    if reviewer is not None and (reviewer.pk == appraisal.employee_id or not reviewer.active):
+        errors["reviewer"] = [_("The reviewer must be an active person other than the one appraised.")]
     for name in set(fields or {}) - allowed["appraisal"]:
         errors[name] = [_("You cannot change this field.")]
     assign_fields(

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Now, Substr
 from django.utils.translation import gettext as _
 
 from departments.models import Department
@@ -25,6 +25,7 @@ def _refresh_tree_path(department):
         Department.objects.filter(path__startswith=old_path).exclude(pk=department.pk).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + (new_depth - department.depth),
+            updated=Now(),
         )
     department.path, department.depth = new_path, new_depth
 

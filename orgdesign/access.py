@@ -69,41 +69,33 @@ def is_manager(user):
 # --- the organisation ------------------------------------------------------------------------
 
 
-def departments_for(user, queryset):
+def _organisation_scope(user, queryset, *, path, own):
+    """Whole organisation for HR and API readers; a manager's unit subtree (`path` prefix); else `own(person)`."""
     if reads_whole_organisation(user):
         return queryset
     person = employee_of(user)
     if person is None or person.position is None:
         return queryset.none()
     if is_manager(user):
-        return queryset.filter(path__startswith=person.position.department.path)
-    return queryset.filter(pk=person.position.department_id)
+        return queryset.filter(**{f"{path}__startswith": person.position.department.path})
+    return queryset.filter(own(person))
+
+
+def departments_for(user, queryset):
+    """Managers: their unit and everything below it. Employees: their unit."""
+    return _organisation_scope(user, queryset, path="path", own=lambda person: Q(pk=person.position.department_id))
 
 
 def positions_for(user, queryset):
     """Managers: every position in their unit's subtree. Employees: the positions of their unit."""
-    if reads_whole_organisation(user):
-        return queryset
-    person = employee_of(user)
-    if person is None or person.position is None:
-        return queryset.none()
-    if is_manager(user):
-        return queryset.filter(department__path__startswith=person.position.department.path)
-    return queryset.filter(department_id=person.position.department_id)
+    return _organisation_scope(
+        user, queryset, path="department__path", own=lambda person: Q(department_id=person.position.department_id)
+    )
 
 
 def employees_for(user, queryset):
     """Managers: the people in their unit's subtree. Employees: themselves."""
-    if reads_whole_organisation(user):
-        return queryset
-    person = employee_of(user)
-    if person is None:
-        return queryset.none()
-    if is_manager(user):
-        return queryset.filter(
-            Q(position__department__path__startswith=person.position.department.path) | Q(pk=person.pk)
-        )
-    return queryset.filter(pk=person.pk)
+    return _organisation_scope(user, queryset, path="position__department__path", own=lambda person: Q(pk=person.pk))
 
 
 # --- appraisals ------------------------------------------------------------------------------
@@ -133,10 +125,15 @@ def cycles_for(user, queryset):
 
 
 def appraisal_role(user, appraisal):
-    """How `user` may act on `appraisal`: "hr", "manager" (its reviewer), "employee" (its subject) or None."""
+    """How `user` may act on `appraisal`: "hr", "manager" (its reviewer), "employee" (its subject) or None.
+
+    Nobody acts as HR or as manager on their own appraisal.
+    """
+    person = employee_of(user)
+    if person is not None and appraisal.employee_id == person.pk:
+        return "employee"
     if is_hr(user):
         return "hr"
-    person = employee_of(user)
     if (
         person is not None
         and appraisal.reviewer_id == person.pk
@@ -202,6 +199,10 @@ def follow_organisation(*, employees=(), positions=()):
 
     employee_ids = {e.pk for e in employees}
     position_ids = {p.pk for p in positions} | {e.position_id for e in employees if e.position_id}
+    superiors = Position.objects.filter(pk__in=position_ids, reports_to__isnull=False).values_list(
+        "reports_to", flat=True
+    )
+    position_ids |= set(superiors)
     position_ids |= set(Position.objects.filter(reports_to__in=position_ids).values_list("pk", flat=True))
     people = Employee.objects.filter(Q(pk__in=employee_ids) | Q(position_id__in=position_ids)).select_related("user")
     manager_positions = set(
@@ -221,7 +222,9 @@ def follow_organisation(*, employees=(), positions=()):
     )
     ids = list(affected.values_list("pk", flat=True))
     reassign_reviewers(ids)
-    own = Appraisal.objects.filter(employee_id__in=employee_ids, cycle__state=CycleState.CLOSED)
+    own = Appraisal.objects.filter(
+        Q(employee_id__in=employee_ids) | Q(reviewer_id__in=employee_ids), cycle__state=CycleState.CLOSED
+    )
     grant_appraisal_permissions(ids + list(own.values_list("pk", flat=True)))
 
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from orgdesign.admin import COMPACT_TEXT, RevisionCheckedForm, ServiceAdmin
 from orgdesign.choices import ChangeSource
-from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
+from positions.models import Authority, DescriptionDraft, DescriptionVersion, Duty, Employee, Position, WorkStandard
 from positions.services import description_publish, employee_delete, employee_save, position_delete, position_save
 
 
@@ -151,3 +152,19 @@ class EmployeeAdmin(ServiceAdmin):
 
     def delete_service(self, obj):
         employee_delete(employee=obj)
+
+
+@admin.register(DescriptionDraft)
+class DescriptionDraftAdmin(SimpleHistoryAdmin):
+    """Drafts are written and reviewed through their services (pages and API); here they are read."""
+
+    list_display = ("position", "state", "author", "submitted", "updated")
+    list_filter = ("state",)
+    search_fields = ("position__code", "position__title")
+    readonly_fields = ("position", "content", "state", "author", "submitted", "review_comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,3 +8,11 @@ class DutyCategory(models.TextChoices):
     CORE = "core", _("core")
     AUXILIARY = "auxiliary", _("auxiliary")
     TEMPORARY = "temporary", _("temporary")
+
+
+class DraftState(models.TextChoices):
+    """Where a description draft is in review."""
+
+    EDITING = "editing", _("editing")
+    IN_REVIEW = "in_review", _("in review")
+    RETURNED = "returned", _("returned")

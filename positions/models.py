@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from orgdesign.audit import audited
 from orgdesign.choices import ChangeSource
 from orgdesign.models import RevisedModel, TimeStampedModel
 from orgdesign.services import ancestor_chain
-from positions.choices import DutyCategory
+from positions.choices import DraftState, DutyCategory
 
 
 class Position(RevisedModel):
@@ -237,3 +238,45 @@ class Employee(RevisedModel):
                         % {"position": position.title, "filled": others, "planned": position.headcount}
                     }
                 )
+
+
+class DescriptionDraft(RevisedModel):
+    """HR's working copy of a position's description, beside the published one until approved.
+
+    `content` has the shape of a version snapshot's editable parts: purpose, purpose_en,
+    duties, authorities and standards (a standard names its duty by index). Approval
+    publishes it as the next `DescriptionVersion` and removes the draft.
+    """
+
+    position = models.OneToOneField(
+        Position, verbose_name=_("position"), on_delete=models.CASCADE, related_name="draft"
+    )
+    content = models.JSONField(_("content"))
+    state = FSMField(_("state"), max_length=16, choices=DraftState.choices, default=DraftState.EDITING)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    submitted = models.DateTimeField(_("submitted"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    history = audited()
+
+    class Meta:
+        verbose_name = _("description draft")
+        verbose_name_plural = _("description drafts")
+
+    def __str__(self):
+        return f"{self.position} ({self.get_state_display()})"
+
+    @transition(field=state, source=[DraftState.EDITING, DraftState.RETURNED], target=DraftState.IN_REVIEW)
+    def mark_submitted(self):
+        """State change only; `description_draft_submit` does the work."""
+
+    @transition(field=state, source=DraftState.IN_REVIEW, target=DraftState.RETURNED)
+    def mark_returned(self):
+        """State change only; `description_draft_return` does the work."""
+
+    @transition(field=state, source=DraftState.RETURNED, target=DraftState.EDITING)
+    def mark_editing(self):
+        """State change only: a returned draft is edited again."""

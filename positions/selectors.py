@@ -30,7 +30,7 @@ def description_snapshot(position):
             {
                 "measure": s.measure,
                 "measure_en": s.measure_en,
-                "target": None if s.target is None else str(s.target.normalize()),
+                "target": None if s.target is None else format(s.target.normalize(), "f"),
                 "unit": s.unit,
                 "duty": duty_index.get(s.duty_id),
             }
@@ -94,3 +94,44 @@ def attach_description_parts(rows):
         standard["duty_index"] = duty_index.get(standard["duty"])
         by_id[standard.pop("position_id")]["standards"].append(standard)
     return rows
+
+
+def _snapshot_lines(snapshot):
+    """A snapshot as labelled lines per part, the unit of comparison between versions."""
+    basic = [f"{name}: {snapshot.get(name)}" for name in
+             ("code", "title", "title_en", "department", "reports_to", "grade", "headcount", "is_key")]  # fmt: skip
+    basic += [f"purpose: {snapshot.get('purpose', '')}", f"purpose_en: {snapshot.get('purpose_en', '')}"]
+    duties = [
+        f"[{d['category']}] {d['title'] + ' — ' if d['title'] else ''}{d['text']}" for d in snapshot.get("duties", [])
+    ]
+    authorities = [a["text"] for a in snapshot.get("authorities", [])]
+    standards = [
+        f"{s['measure']}: {s['target'] if s['target'] is not None else '—'} {s['unit']}".rstrip()
+        for s in snapshot.get("standards", [])
+    ]
+    return {"basic": basic, "duties": duties, "authorities": authorities, "standards": standards}
+
+
+def description_diff(old, new):
+    """Compare two snapshots part by part: rows of {op: equal/added/removed/changed, old, new}."""
+    import difflib
+    from itertools import zip_longest
+
+    before, after = _snapshot_lines(old), _snapshot_lines(new)
+    result = {}
+    for part in before:
+        a, b = before[part], after[part]
+        rows = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if tag == "equal":
+                rows += [{"op": "equal", "old": x, "new": y} for x, y in zip(a[i1:i2], b[j1:j2], strict=True)]
+            elif tag == "delete":
+                rows += [{"op": "removed", "old": x, "new": None} for x in a[i1:i2]]
+            elif tag == "insert":
+                rows += [{"op": "added", "old": None, "new": y} for y in b[j1:j2]]
+            else:
+                for x, y in zip_longest(a[i1:i2], b[j1:j2]):
+                    op = "changed" if x is not None and y is not None else ("removed" if y is None else "added")
+                    rows.append({"op": op, "old": x, "new": y})
+        result[part] = rows
+    return result

@@ -4,15 +4,19 @@ The admin, the API, imports and management commands all call them, so each rule 
 whichever way a change comes in.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orgdesign import access
 from orgdesign.choices import ChangeSource
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
-from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
+from positions.choices import DraftState
+from positions.models import Authority, DescriptionDraft, DescriptionVersion, Duty, Employee, Position, WorkStandard
 from positions.selectors import description_snapshot
 
 POSITION_FIELDS = (
@@ -44,7 +48,8 @@ def position_save(*, position, expected_revision=None):
         claim_revision(position, expected_revision)
     position.save()
     if position.pk is not None and before != position.reports_to_id:
-        access.follow_organisation(positions=[position])
+        old_superior = Position.objects.filter(pk=before).first()
+        access.follow_organisation(positions=[position] + ([old_superior] if old_superior else []))
     return position
 
 
@@ -72,7 +77,10 @@ def position_delete(*, position, expected_revision=None):
         )
     claim_revision(position, expected_revision)
     record_deletion(position, resource="positions")
+    superior = position.reports_to
     position.delete()
+    if superior is not None:
+        access.follow_organisation(positions=[superior])
 
 
 @transaction.atomic
@@ -200,7 +208,9 @@ def description_parts_replace(*, position, duties=None, authorities=None, standa
 
 
 @transaction.atomic
-def position_write(*, position=None, fields, parts=None, expected_revision=None, user=None, source=ChangeSource.API):
+def position_write(
+    *, position=None, fields, parts=None, expected_revision=None, user=None, source=ChangeSource.API, reviewer=None
+):
     """Create or change a position and, in the same transaction, the parts of its description.
 
     A direct write is a publication: if the description changed, it is recorded as the
@@ -211,5 +221,176 @@ def position_write(*, position=None, fields, parts=None, expected_revision=None,
     position_save(position=position, expected_revision=expected_revision)
     if parts:
         description_parts_replace(position=position, **parts)
-    description_publish(position=position, user=user, source=source)
+    description_publish(position=position, user=user, reviewer=reviewer, source=source)
     return position
+
+
+# --- description drafts and review ----------------------------------------------------------
+
+PART_FIELDS = {
+    "duties": ("id", "category", "title", "title_en", "text", "text_en"),
+    "authorities": ("id", "text", "text_en"),
+    "standards": ("id", "measure", "measure_en", "target", "unit", "duty_index"),
+}
+
+
+def _published_content(position):
+    """The published description as draft content (part ids kept, so approval changes parts in place)."""
+    duties = list(position.duties.all())
+    index = {duty.pk: n for n, duty in enumerate(duties)}
+    return {
+        "purpose": position.purpose,
+        "purpose_en": position.purpose_en,
+        "duties": [{name: getattr(d, name) for name in PART_FIELDS["duties"]} for d in duties],
+        "authorities": [
+            {name: getattr(a, name) for name in PART_FIELDS["authorities"]} for a in position.authorities.all()
+        ],  # fmt: skip
+        "standards": [
+            {
+                "id": s.pk,
+                "measure": s.measure,
+                "measure_en": s.measure_en,
+                "target": None if s.target is None else format(s.target.normalize(), "f"),
+                "unit": s.unit,
+                "duty_index": index.get(s.duty_id),
+            }
+            for s in position.standards.all()
+        ],  # fmt: skip
+    }
+
+
+def _clean_content(position, content):
+    """Check draft content part by part with the models' own rules; errors are named `duties[2].text`."""
+    errors, clean = (
+        {},
+        {"purpose": str(content.get("purpose") or ""), "purpose_en": str(content.get("purpose_en") or "")},
+    )
+    models = {"duties": Duty, "authorities": Authority, "standards": WorkStandard}
+    for kind, model in models.items():
+        items = content.get(kind) or []
+        if not isinstance(items, list):
+            errors[kind] = [_("Expected a list.")]
+            continue
+        clean[kind] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                errors[f"{kind}[{index}]"] = [_("Expected an object.")]
+                continue
+            values = {name: item.get(name) for name in PART_FIELDS[kind] if name in item}
+            probe = model(position=position, **{k: v for k, v in values.items() if k not in ("id", "duty_index")})
+            try:
+                probe.full_clean(exclude=["position", "duty", "order"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors[f"{kind}[{index}].{field}"] = messages
+            if kind == "standards" and values.get("target") is not None and not errors.get(f"{kind}[{index}].target"):
+                values["target"] = probe.target
+            clean[kind].append(values)
+    duty_count = len(clean.get("duties", []))
+    for index, standard in enumerate(clean.get("standards", [])):
+        duty_index = standard.get("duty_index")
+        if duty_index is not None and (not isinstance(duty_index, int) or not 0 <= duty_index < duty_count):
+            errors[f"standards[{index}].duty_index"] = [
+                _("There is no duty number %(index)s; the description has %(count)s duties, counted from 0.")
+                % {"index": duty_index, "count": duty_count}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def description_draft_start(*, position, user=None):
+    """The position's draft, started from the published description if there is none yet."""
+    existing = DescriptionDraft.objects.filter(position=position).first()
+    if existing is not None:
+        return existing
+    return DescriptionDraft.objects.create(position=position, content=_published_content(position), author=user)
+
+
+@transaction.atomic
+def description_draft_save(*, draft, content, expected_revision=None, user=None):
+    """Save the working copy. Refused while it is in review, and when someone saved it since (stale revision)."""
+    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.state == DraftState.IN_REVIEW:
+        raise Conflict(_("The draft is in review; the reviewer approves or returns it before it changes again."))
+    clean = _clean_content(draft.position, content)
+    claim_revision(draft, expected_revision)
+    if draft.state == DraftState.RETURNED:
+        draft.mark_editing()
+    draft.content = _jsonable(clean)
+    draft.author = user or draft.author
+    draft.save()
+    return draft
+
+
+def _jsonable(content):
+    return {
+        key: [{k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in item.items()} for item in value]
+        if isinstance(value, list)
+        else value
+        for key, value in content.items()
+    }
+
+
+def _draft_step(draft, method):
+    from django_fsm import TransitionNotAllowed
+
+    try:
+        getattr(draft, method)()
+    except TransitionNotAllowed as error:
+        raise Conflict(
+            _("The draft is %(state)s; that step is not possible now.") % {"state": draft.get_state_display()}
+        ) from error
+
+
+@transaction.atomic
+def description_draft_submit(*, draft, expected_revision=None):
+    """Hand the draft to a reviewer; it must be valid as it stands."""
+    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    _clean_content(draft.position, draft.content)
+    _draft_step(draft, "mark_submitted")
+    claim_revision(draft, expected_revision)
+    draft.submitted = timezone.now()
+    draft.review_comment = ""
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def description_draft_return(*, draft, reviewer, comment, expected_revision=None):
+    """Send the draft back to its author with a comment saying what to change."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what should change; the comment goes back to the author.")})
+    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    _draft_step(draft, "mark_returned")
+    claim_revision(draft, expected_revision)
+    draft.review_comment = comment.strip()
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def description_draft_approve(*, draft, reviewer, expected_revision=None, source=ChangeSource.UI):
+    """Publish the draft as the next version (author and reviewer recorded) and remove the draft.
+
+    The reviewer must be someone other than the author.
+    """
+    draft = DescriptionDraft.objects.select_for_update().select_related("position").get(pk=draft.pk)
+    if draft.state != DraftState.IN_REVIEW:
+        raise Conflict(_("Only a draft in review can be approved."))
+    if reviewer is not None and draft.author_id == reviewer.pk:
+        raise Conflict(_("Someone other than the author approves a description."))
+    claim_revision(draft, expected_revision)
+    clean = _clean_content(draft.position, draft.content)
+    position = draft.position
+    position_write(
+        position=position,
+        fields={"purpose": clean["purpose"], "purpose_en": clean["purpose_en"]},
+        parts={kind: clean[kind] for kind in ("duties", "authorities", "standards")},
+        user=draft.author,
+        source=source,
+        reviewer=reviewer,
+    )
+    draft.delete()
+    return position.versions.order_by("-number").first()

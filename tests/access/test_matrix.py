@@ -174,3 +174,28 @@ def test_only_hr_reaches_the_admin(matrix, client, path):
     assert client.get(path).status_code == 200
     client.logout()
     assert client.get(path).status_code == 302
+
+
+def test_hr_acts_as_an_employee_on_their_own_appraisal(matrix):
+    from django.contrib.auth.models import Group
+
+    from orgdesign.access import HR_ADMIN, appraisal_role
+
+    rep_user = matrix["users"]["rep"]
+    rep_user.groups.add(Group.objects.get(name=HR_ADMIN))
+    own = matrix["appraisal_of"]["销售代表"]
+    assert appraisal_role(type(rep_user).objects.get(pk=rep_user.pk), own) == "employee"
+
+
+def test_a_new_subordinate_makes_the_holder_a_manager_and_losing_it_undoes_it(matrix):
+    from positions.services import position_create, position_delete
+
+    rep = matrix["users"]["rep"]
+    rep_position = Position.objects.get(title="销售代表")
+    assert not rep.groups.filter(name="Department manager").exists()
+    intern = position_create(
+        code="SA-INT", title="销售实习生", department=rep_position.department, reports_to=rep_position
+    )
+    assert rep.groups.filter(name="Department manager").exists()
+    position_delete(position=intern)
+    assert not rep.groups.filter(name="Department manager").exists()

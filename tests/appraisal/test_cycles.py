@@ -306,3 +306,56 @@ def test_opening_and_closing_are_set_based(team):
     assert large_open <= small_open + 10, (small_open, large_open)
     cycle_start_calibration(cycle=large)
     assert queries(cycle_close, large) <= small_close + 10
+
+
+def test_reopening_recomputes_bands_hr_did_not_move(team):
+    cycle = _closed_cycle(team)
+    cycle_close(cycle=cycle)
+    appraisal = Appraisal.objects.get(cycle=cycle, employee=team["people"]["rep1"])
+    assert appraisal.band == "S"
+    cycle_reopen(cycle=cycle, reason="更正实际值")
+    appraisal.refresh_from_db()
+    assert (appraisal.band, appraisal.state, appraisal.acknowledged) == ("", AppraisalState.MANAGER_REVIEW, None)
+    sales = appraisal.lines.get(indicator__code="SALES")
+    appraisal_update(appraisal=appraisal, role="hr", lines=[{"id": sales.pk, "actual": D("20")}])
+    cycle_close(cycle=cycle)
+    appraisal.refresh_from_db()
+    assert appraisal.band == appraisal.computed_band != "S"
+
+
+def test_a_submitted_review_is_locked_for_manager_and_employee(team):
+    cycle = make_cycle()
+    cycle_open(cycle=cycle)
+    appraisal = _run(Appraisal.objects.get(cycle=cycle, employee=team["people"]["rep1"]))
+    skill = appraisal.lines.get(indicator__code="SKILL")
+    with pytest.raises(Conflict):
+        appraisal_update(appraisal=appraisal, role="manager", lines=[{"id": skill.pk, "manager_score": None}])
+    assert appraisal_update(appraisal=appraisal, role="hr", lines=[{"id": skill.pk, "manager_score": 3}])
+
+
+def test_nobody_reviews_themselves(team):
+    cycle = make_cycle()
+    cycle_open(cycle=cycle)
+    appraisal = Appraisal.objects.get(cycle=cycle, employee=team["people"]["rep1"])
+    with pytest.raises(ValidationError) as error:
+        appraisal_update(appraisal=appraisal, role="hr", fields={"reviewer": team["people"]["rep1"]})
+    assert "reviewer" in error.value.message_dict
+
+
+def test_only_the_sets_in_use_must_be_usable_to_open(team, library):
+    from appraisal.models import KpiSet
+
+    unused = KpiSet.objects.create(code="UNUSED", name="无人使用", status="active", results_weight=D(10))
+    assert unused.positions.count() == 0
+    cycle = make_cycle()
+    assert cycle_open(cycle=cycle)["created"] == 4
+
+
+def test_a_negative_target_is_refused(library):
+    from tests.appraisal.conftest import make_set
+
+    kpi_set = make_set(library, activate=False)
+    item = kpi_set.items.first()
+    item.target = D("-10")
+    with pytest.raises(ValidationError):
+        item.full_clean()
