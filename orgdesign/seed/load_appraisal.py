@@ -128,12 +128,12 @@ def _play(appraisal, cycle_name, progress):
     lines = []
     for line in appraisal.lines.all():
         if line.kind == IndicatorKind.QUANTITATIVE:
-            factor = Decimal("0.62") + Decimal(str(round(_draw(*key, line.pk) * 0.52, 2)))
+            factor = Decimal("0.62") + Decimal(str(round(_draw(*key, line.name) * 0.52, 2)))
             if line.direction == "lower":
                 factor = Decimal("1.9") - factor
             lines.append({"id": line.pk, "actual": (line.target * factor).quantize(Decimal("0.01"))})
         else:
-            lines.append({"id": line.pk, "self_score": 3 + int(_draw(*key, line.pk, "self") * 3)})
+            lines.append({"id": line.pk, "self_score": 3 + int(_draw(*key, line.name, "self") * 3)})
     appraisal = appraisal_update(
         appraisal=appraisal, role="employee", lines=lines, fields={"self_comment": "按计划完成本季度主要工作。"}
     )
@@ -141,7 +141,7 @@ def _play(appraisal, cycle_name, progress):
     if progress < 2:
         return
     scale = [2, 3, 3, 4, 4, 5]
-    scores = [{"id": line.pk, "manager_score": scale[int(_draw(*key, line.pk, "mgr") * len(scale))]}
+    scores = [{"id": line.pk, "manager_score": scale[int(_draw(*key, line.name, "mgr") * len(scale))]}
               for line in appraisal.lines.all() if line.kind == IndicatorKind.RATED]  # fmt: skip
     feedback = {"feedback_date": datetime.date.fromisoformat(f"{cycle_name[:4]}-{'07' if cycle_name.endswith('Q2') else '10'}-15"),
                 "feedback_notes": "肯定了本季度的成绩,约定下季度重点提升跨部门协作。"}  # fmt: skip

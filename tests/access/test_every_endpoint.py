@@ -1,0 +1,142 @@
+"""Every API endpoint and method × every role, on the seed organisation.
+
+Objects are picked inside 销售部 so that the sales manager may see them and the market manager
+may not. `ok` means served (any status but 401/403/404, never a 5xx): the role reached the
+operation, even if the body or the state then refused it with 400 or 409.
+"""
+
+import pytest
+
+from appraisal.models import AppraisalCycle, Indicator, KpiSet, RatingBand
+from departments.models import Department
+from positions.models import Employee, Position
+
+pytestmark = pytest.mark.django_db
+
+OK = "ok"
+ROLES = ["sales_manager", "market_manager", "rep", "reader", "anonymous", "hr"]  # HR last: its writes stick
+
+
+def everyone(expected_for_signed_in, **overrides):
+    table = dict.fromkeys(ROLES, expected_for_signed_in)
+    table["anonymous"] = 401
+    table.update(overrides)
+    return table
+
+
+HR_ONLY_WRITE = everyone(403, hr=OK)
+ORG_READ = everyone(OK, market_manager=404)
+ORG_DETAIL_WRITE = everyone(403, hr=OK)
+LIBRARY_WRITE = everyone(403, hr=OK)
+
+ENDPOINTS = [
+    ("get", "/api/v1/departments/", None, everyone(OK)),
+    ("post", "/api/v1/departments/", {"code": "N1", "name": "新"}, HR_ONLY_WRITE),
+    ("get", "/api/v1/departments/{unit}/", None, ORG_READ),
+    ("put", "/api/v1/departments/{unit}/", {"code": "MKT-SA", "name": "销售部"}, ORG_DETAIL_WRITE),
+    ("patch", "/api/v1/departments/{unit}/", {"name": "销售部"}, ORG_DETAIL_WRITE),
+    ("delete", "/api/v1/departments/{unit}/", None, ORG_DETAIL_WRITE),
+    ("get", "/api/v1/departments/{unit}/history/", None, ORG_READ),
+    ("get", "/api/v1/positions/", None, everyone(OK)),
+    ("get", "/api/v1/positions/?format=csv", None, everyone(OK)),
+    ("post", "/api/v1/positions/", {"code": "N2", "title": "新", "department": 1}, HR_ONLY_WRITE),
+    ("get", "/api/v1/positions/{position}/", None, ORG_READ),
+    ("put", "/api/v1/positions/{position}/", {"code": "SA-CHM", "title": "渠道经理", "department": 1},
+     ORG_DETAIL_WRITE),
+    ("patch", "/api/v1/positions/{position}/", {"title_en": "Channel Manager"}, ORG_DETAIL_WRITE),
+    ("delete", "/api/v1/positions/{position}/", None, ORG_DETAIL_WRITE),
+    ("get", "/api/v1/positions/{position}/history/", None, ORG_READ),
+    ("get", "/api/v1/employees/", None, everyone(OK)),
+    ("get", "/api/v1/employees/?format=csv", None, everyone(OK)),
+    ("post", "/api/v1/employees/", {"employee_no": "N3", "name": "新人"}, HR_ONLY_WRITE),
+    ("get", "/api/v1/employees/{person}/", None, everyone(OK, market_manager=404, rep=404)),
+    ("put", "/api/v1/employees/{person}/", {"employee_no": "X", "name": "某"}, everyone(403, hr=OK)),
+    ("patch", "/api/v1/employees/{person}/", {"email": "a@example.com"}, everyone(403, hr=OK)),
+    ("delete", "/api/v1/employees/{person}/", None, everyone(403, hr=OK)),
+    ("get", "/api/v1/employees/{person}/history/", None, everyone(OK, market_manager=404, rep=404)),
+    ("get", "/api/v1/org-chart/", None, everyone(OK)),
+    ("get", "/api/v1/changes/?since=2020-01-01T00:00:00Z", None, everyone(OK)),
+    ("get", "/api/v1/indicators/", None, everyone(OK)),
+    ("post", "/api/v1/indicators/", {"code": "N4"}, LIBRARY_WRITE),
+    ("get", "/api/v1/indicators/{indicator}/", None, everyone(OK)),
+    ("put", "/api/v1/indicators/{indicator}/", {"code": "X"}, LIBRARY_WRITE),
+    ("patch", "/api/v1/indicators/{indicator}/", {"name_en": "X"}, LIBRARY_WRITE),
+    ("delete", "/api/v1/indicators/{indicator}/", None, LIBRARY_WRITE),
+    ("get", "/api/v1/kpi-sets/", None, everyone(OK)),
+    ("post", "/api/v1/kpi-sets/", {"code": "N5", "name": "新"}, LIBRARY_WRITE),
+    ("get", "/api/v1/kpi-sets/{kpi_set}/", None, everyone(OK)),
+    ("put", "/api/v1/kpi-sets/{kpi_set}/", {"code": "X", "name": "X"}, LIBRARY_WRITE),
+    ("patch", "/api/v1/kpi-sets/{kpi_set}/", {"name_en": "X"}, LIBRARY_WRITE),
+    ("post", "/api/v1/kpi-sets/{kpi_set}/activate/", None, LIBRARY_WRITE),
+    ("post", "/api/v1/kpi-sets/{kpi_set}/retire/", None, LIBRARY_WRITE),
+    ("delete", "/api/v1/kpi-sets/{kpi_set}/", None, LIBRARY_WRITE),
+    ("get", "/api/v1/rating-bands/", None, everyone(OK)),
+    ("post", "/api/v1/rating-bands/", {"code": "E"}, LIBRARY_WRITE),
+    ("get", "/api/v1/rating-bands/{band}/", None, everyone(OK)),
+    ("put", "/api/v1/rating-bands/{band}/", {"code": "S"}, LIBRARY_WRITE),
+    ("patch", "/api/v1/rating-bands/{band}/", {"name_en": "X"}, LIBRARY_WRITE),
+    ("delete", "/api/v1/rating-bands/{band}/", None, LIBRARY_WRITE),
+    ("get", "/api/v1/appraisal-cycles/", None, everyone(OK)),
+    ("post", "/api/v1/appraisal-cycles/", {"name": "X"}, everyone(403, hr=OK)),
+    ("get", "/api/v1/appraisal-cycles/{cycle}/", None, everyone(OK, market_manager=OK, reader=404)),
+    ("put", "/api/v1/appraisal-cycles/{cycle}/", {"name": "X"}, everyone(403, reader=404, hr=OK)),
+    ("patch", "/api/v1/appraisal-cycles/{cycle}/", {"name": "2026-Q3"}, everyone(403, reader=404, hr=OK)),
+    ("get", "/api/v1/appraisal-cycles/{cycle}/results/", None, everyone(403, reader=404, hr=OK)),
+    ("get", "/api/v1/appraisal-cycles/{cycle}/distribution/", None, everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/open/", None, everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/start-calibration/", None, everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/close/", None, everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/reopen/", {"reason": "x"}, everyone(403, reader=404, hr=OK)),
+    ("delete", "/api/v1/appraisal-cycles/{cycle}/", None, everyone(403, reader=404, hr=OK)),
+    ("get", "/api/v1/appraisals/", None, everyone(OK)),
+    ("get", "/api/v1/appraisals/{appraisal}/", None, everyone(404, sales_manager=OK, hr=OK)),
+    ("put", "/api/v1/appraisals/{appraisal}/", {}, everyone(404, sales_manager=OK, reader=404, hr=OK)),
+    ("patch", "/api/v1/appraisals/{appraisal}/", {}, everyone(404, sales_manager=OK, hr=OK)),
+    ("get", "/api/v1/appraisals/{appraisal}/history/", None, everyone(404, sales_manager=OK, hr=OK)),
+    ("post", "/api/v1/appraisals/{appraisal}/submit-self/", None, everyone(404, sales_manager=403, hr=OK)),
+    ("post", "/api/v1/appraisals/{appraisal}/submit-review/", None, everyone(404, sales_manager=OK, hr=OK)),
+    ("post", "/api/v1/appraisals/{appraisal}/calibrate/", {"band": "A", "reason": "x"},
+     everyone(404, sales_manager=403, hr=OK)),
+    ("post", "/api/v1/appraisals/{appraisal}/acknowledge/", {}, everyone(404, sales_manager=403, hr=403)),
+    ("post", "/api/v1/appraisals/", {}, everyone(405, anonymous=401)),
+    ("delete", "/api/v1/appraisals/{appraisal}/", None, everyone(405, anonymous=401)),
+]  # fmt: skip
+
+READ_ONLY_TOKEN_WRITE = {"reader"}
+
+
+def _ids(matrix):
+    return {
+        "unit": Department.objects.get(name="销售部").pk,
+        "position": Position.objects.get(title="渠道经理").pk,
+        "person": Employee.objects.filter(position__title="渠道专员").order_by("employee_no").first().pk,
+        "indicator": Indicator.objects.order_by("pk").first().pk,
+        "kpi_set": KpiSet.objects.order_by("pk").first().pk,
+        "band": RatingBand.objects.get(code="D").pk,
+        "cycle": AppraisalCycle.objects.get(name="2026-Q3").pk,
+        "appraisal": matrix["appraisal_of"]["区域销售经理"].pk,
+    }
+
+
+def test_every_endpoint_for_every_role(matrix):
+    """One pass over the table; each row runs in a savepoint that is rolled back, so rows do not see each other."""
+    from django.db import transaction
+
+    ids = _ids(matrix)
+    failures = []
+    for method, path, body, expected in ENDPOINTS:
+        url = path.format(**ids)
+        with transaction.atomic():
+            for role in ROLES:
+                client = matrix["clients"][role]
+                call = getattr(client, method)
+                response = call(url, body, format="json") if body is not None else call(url)
+                status = response.status_code
+                want = expected[role]
+                if role in READ_ONLY_TOKEN_WRITE and method != "get":
+                    want = 403  # a read-only token is refused before any object is looked up: nothing to probe
+                served = status < 500 and status not in (401, 403, 404)
+                if (want == OK and not served) or (want != OK and status != want):
+                    failures.append((role, method, url, status, want, response.content[:160]))
+            transaction.set_rollback(True)
+    assert failures == []
