@@ -261,3 +261,35 @@ _RULES = {
     "appraisal.Appraisal": appraisals_for,
     "appraisal.AppraisalCycle": cycles_for,
 }
+
+
+# --- descriptions ----------------------------------------------------------------------------
+
+
+def can_edit_descriptions(user):
+    """HR writes descriptions; everyone else reads the published version."""
+    return is_hr(user)
+
+
+def can_review_description(user, position, draft=None):
+    """HR, or the manager whose unit subtree holds the position; never the draft's own author."""
+    if not user.is_authenticated:
+        return False
+    if draft is not None and draft.author_id == user.pk:
+        return False
+    if is_hr(user):
+        return True
+    path = _unit_path(user) if is_manager(user) else None
+    return path is not None and position.department.path.startswith(path)
+
+
+def reviewable_drafts(user, queryset):
+    """Drafts in review that `user` may approve or return."""
+    from positions.choices import DraftState
+
+    queryset = queryset.filter(state=DraftState.IN_REVIEW).exclude(author=user)
+    if is_hr(user):
+        return queryset
+    if is_manager(user):
+        return queryset.filter(position__department__path__startswith=_unit_path(user))
+    return queryset.none()

@@ -6,10 +6,17 @@ from django.db.models.functions import Coalesce
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 
 
-def description_snapshot(position):
-    """The published description as plain data: what a `DescriptionVersion` stores."""
+def description_snapshot(position, *, with_ids=False):
+    """The published description as plain data: what a `DescriptionVersion` stores.
+
+    `with_ids` adds each part's id (what a draft keeps, so approval changes parts in place).
+    """
     duties = list(position.duties.all())
     duty_index = {duty.pk: index for index, duty in enumerate(duties)}
+
+    def part(obj, values):
+        return {"id": obj.pk, **values} if with_ids else values
+
     return {
         "code": position.code,
         "title": position.title,
@@ -22,18 +29,30 @@ def description_snapshot(position):
         "purpose": position.purpose,
         "purpose_en": position.purpose_en,
         "duties": [
-            {"category": d.category, "title": d.title, "title_en": d.title_en, "text": d.text, "text_en": d.text_en}
+            part(
+                d,
+                {
+                    "category": d.category,
+                    "title": d.title,
+                    "title_en": d.title_en,
+                    "text": d.text,
+                    "text_en": d.text_en,
+                },
+            )
             for d in duties
-        ],
-        "authorities": [{"text": a.text, "text_en": a.text_en} for a in position.authorities.all()],
+        ],  # fmt: skip
+        "authorities": [part(a, {"text": a.text, "text_en": a.text_en}) for a in position.authorities.all()],
         "standards": [
-            {
-                "measure": s.measure,
-                "measure_en": s.measure_en,
-                "target": None if s.target is None else format(s.target.normalize(), "f"),
-                "unit": s.unit,
-                "duty": duty_index.get(s.duty_id),
-            }
+            part(
+                s,
+                {
+                    "measure": s.measure,
+                    "measure_en": s.measure_en,
+                    "target": None if s.target is None else format(s.target.normalize(), "f"),
+                    "unit": s.unit,
+                    "duty": duty_index.get(s.duty_id),
+                },
+            )
             for s in position.standards.all()
         ],
     }
@@ -135,3 +154,48 @@ def description_diff(old, new):
                     rows.append({"op": op, "old": x, "new": y})
         result[part] = rows
     return result
+
+
+def draft_snapshot(published, content):
+    """A version snapshot as it would read if draft `content` were approved now."""
+    snapshot = dict(published)
+    snapshot["purpose"] = content.get("purpose", "")
+    snapshot["purpose_en"] = content.get("purpose_en", "")
+    snapshot["duties"] = [{k: v for k, v in d.items() if k != "id"} for d in content.get("duties", [])]
+    snapshot["authorities"] = [{k: v for k, v in a.items() if k != "id"} for a in content.get("authorities", [])]
+    snapshot["standards"] = [
+        {**{k: v for k, v in s.items() if k not in ("id", "duty_index")}, "duty": s.get("duty_index")}
+        for s in content.get("standards", [])
+    ]
+    return snapshot
+
+
+def draft_content_at(draft, revision):
+    """The draft's content as it was saved at `revision` (from its history), or None if unknown."""
+    record = draft.history.filter(revision=revision).order_by("-history_date").first()
+    return record.content if record is not None else None
+
+
+def readable_description(snapshot):
+    """A snapshot arranged for reading: duties grouped by category, standards naming their duty.
+
+    Used by the position and version pages and the Word export, so all three read alike.
+    """
+    from positions.choices import DutyCategory
+
+    duties = snapshot.get("duties", [])
+    numbered = [{**duty, "number": index + 1} for index, duty in enumerate(duties)]
+    groups = []
+    for category, label in DutyCategory.choices:
+        items = [duty for duty in numbered if duty.get("category") == category]
+        if items:
+            groups.append({"category": category, "label": label, "duties": items})
+    standards = []
+    for standard in snapshot.get("standards", []):
+        duty = (
+            numbered[standard["duty"]]
+            if standard.get("duty") is not None and standard["duty"] < len(numbered)
+            else None
+        )
+        standards.append({**standard, "duty_ref": duty})
+    return {**snapshot, "duty_groups": groups, "standards": standards, "duty_count": len(duties)}

@@ -17,7 +17,7 @@ from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
 from positions.choices import DraftState
 from positions.models import Authority, DescriptionDraft, DescriptionVersion, Duty, Employee, Position, WorkStandard
-from positions.selectors import description_snapshot
+from positions.selectors import description_snapshot, draft_snapshot
 
 POSITION_FIELDS = (
     "code",
@@ -236,26 +236,16 @@ PART_FIELDS = {
 
 def _published_content(position):
     """The published description as draft content (part ids kept, so approval changes parts in place)."""
-    duties = list(position.duties.all())
-    index = {duty.pk: n for n, duty in enumerate(duties)}
+    snapshot = description_snapshot(position, with_ids=True)
+    standards = [
+        {**{k: v for k, v in s.items() if k != "duty"}, "duty_index": s["duty"]} for s in snapshot["standards"]
+    ]
     return {
-        "purpose": position.purpose,
-        "purpose_en": position.purpose_en,
-        "duties": [{name: getattr(d, name) for name in PART_FIELDS["duties"]} for d in duties],
-        "authorities": [
-            {name: getattr(a, name) for name in PART_FIELDS["authorities"]} for a in position.authorities.all()
-        ],  # fmt: skip
-        "standards": [
-            {
-                "id": s.pk,
-                "measure": s.measure,
-                "measure_en": s.measure_en,
-                "target": None if s.target is None else format(s.target.normalize(), "f"),
-                "unit": s.unit,
-                "duty_index": index.get(s.duty_id),
-            }
-            for s in position.standards.all()
-        ],  # fmt: skip
+        "purpose": snapshot["purpose"],
+        "purpose_en": snapshot["purpose_en"],
+        "duties": snapshot["duties"],
+        "authorities": snapshot["authorities"],
+        "standards": standards,
     }
 
 
@@ -349,6 +339,14 @@ def description_draft_submit(*, draft, expected_revision=None):
     """Hand the draft to a reviewer; it must be valid as it stands."""
     draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
     _clean_content(draft.position, draft.content)
+    position = (
+        Position.objects.select_related("department", "reports_to")
+        .prefetch_related("duties", "authorities", "standards")
+        .get(pk=draft.position_id)
+    )
+    published = description_snapshot(position)
+    if draft_snapshot(published, draft.content) == published:
+        raise Conflict(_("The draft does not change the published description; there is nothing to review."))
     _draft_step(draft, "mark_submitted")
     claim_revision(draft, expected_revision)
     draft.submitted = timezone.now()
@@ -394,3 +392,13 @@ def description_draft_approve(*, draft, reviewer, expected_revision=None, source
     )
     draft.delete()
     return position.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def description_draft_discard(*, draft, expected_revision=None):
+    """Throw the working copy away; the published description stays as it is."""
+    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.state == DraftState.IN_REVIEW:
+        raise Conflict(_("The draft is in review; the reviewer approves or returns it before it can be discarded."))
+    claim_revision(draft, expected_revision)
+    draft.delete()

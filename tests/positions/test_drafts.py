@@ -90,6 +90,9 @@ def test_bad_draft_content_names_each_field(seed_org, people):
 
 def test_returning_needs_a_comment(seed_org, people):
     author, checker = people
-    draft = description_draft_submit(draft=description_draft_start(position=Position.objects.first(), user=author))
+    draft = description_draft_start(position=Position.objects.first(), user=author)
+    with pytest.raises(Conflict, match="nothing to review"):
+        description_draft_submit(draft=draft)
+    draft = description_draft_submit(draft=_edit(draft, author, purpose="统筹营销工作。"))
     with pytest.raises(ValidationError):
         description_draft_return(draft=draft, reviewer=checker, comment=" ")

@@ -1,0 +1,82 @@
+"""The pages that are not about one kind of record: home and sign-in."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, F, Q, Sum
+from django.views.generic import TemplateView
+
+from appraisal.choices import AppraisalState, CycleState
+from appraisal.models import Appraisal, AppraisalCycle
+from departments.models import Department
+from orgdesign import access
+from positions.models import DescriptionDraft, Employee, Position
+from positions.selectors import position_rows
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def cycle_progress(cycle, appraisals):
+    """How far `appraisals` of `cycle` are: counts per state, in workflow order."""
+    counts = dict(appraisals.filter(cycle=cycle).values_list("state").annotate(n=Count("id")))
+    total = sum(counts.values())
+    return {
+        "cycle": cycle,
+        "total": total,
+        "states": [
+            {"state": state, "label": label, "count": counts.get(state, 0)} for state, label in AppraisalState.choices
+        ],
+    }
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """A start page per role: HR sees the organisation's state, managers their unit, employees themselves."""
+
+    template_name = "orgdesign/home.html"
+    vacancy_limit = 15
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        person = access.employee_of(user)
+        positions = access.visible(user, Position.objects.all())
+        units = access.visible(user, Department.objects.all())
+        people = access.visible(user, Employee.objects.filter(active=True))
+        planned = positions.aggregate(seats=Sum("headcount"))["seats"] or 0
+        filled = people.filter(position__in=positions).count()
+        vacant = position_rows(positions).filter(filled__lt=F("headcount")).order_by("department__path", "order", "id")
+        context.update(
+            person=person,
+            is_hr=access.is_hr(user),
+            is_manager=access.is_manager(user),
+            counts={
+                "units": units.count(),
+                "positions": positions.count(),
+                "people": people.count(),
+                "planned": planned,
+                "filled": filled,
+                "vacant": max(planned - filled, 0),
+            },
+            vacancies=list(vacant[: self.vacancy_limit]),
+            vacancy_total=vacant.count(),
+            reviews=access.reviewable_drafts(user, DescriptionDraft.objects.select_related("position", "author")),
+            my_drafts=DescriptionDraft.objects.filter(author=user).select_related("position")
+            if access.can_edit_descriptions(user)
+            else [],
+        )
+        visible_appraisals = access.visible(user, Appraisal.objects.all())
+        cycles = access.visible(
+            user, AppraisalCycle.objects.filter(state__in=[CycleState.OPEN, CycleState.CALIBRATION])
+        )
+        context["cycles"] = [cycle_progress(cycle, visible_appraisals) for cycle in cycles.order_by("-period_start")]
+        if person is not None:
+            context["my_appraisals"] = (
+                Appraisal.objects.filter(employee=person).select_related("cycle").order_by("-cycle__period_start")[:4]
+            )
+            context["team_waiting"] = visible_appraisals.filter(
+                reviewer=person, state=AppraisalState.MANAGER_REVIEW
+            ).count()
+        context["units_without_head"] = units.filter(Q(head__isnull=True)).count()
+        return context
