@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages check-deploy clean
+.PHONY: run test lint format messages check-deploy screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,17 @@ run: $(VENV)/.runtime
 
 ## test: install what the tests need and run the whole suite (DATABASE_URL picks the database)
 test: $(VENV)/.dev
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || echo "NOTE: no chromium at $${CHROMIUM:-/usr/bin/chromium}: the browser tests will be SKIPPED (apt-get install -y chromium)"
 	DJANGO_SETTINGS_MODULE=orgdesign.settings_test $(MANAGE) compile_translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## screenshots: the README's pictures of the org chart and a position page, taken from the running app (needs chromium)
+screenshots: $(VENV)/.dev
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) compile_translations
+	DEBUG=1 $(MANAGE) seed_org --demo
+	DEBUG=1 $(MANAGE) ensure_admin
+	tools/screenshots.sh
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

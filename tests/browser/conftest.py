@@ -1,0 +1,75 @@
+"""A real browser (Debian's chromium, driven by Playwright) against a live server on 127.0.0.1.
+
+Where chromium is missing the tests are skipped with a message saying so; `.ci/run`
+installs it, so CI always runs them.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from orgdesign.access import HR_ADMIN
+from positions.models import Employee
+from positions.services import employee_update
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+PASSWORD = "browser-password-1"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests skipped: playwright is not installed (make test installs it)")
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls the tests make
+    # between browser steps are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def site(django_db_serialized_rollback, transactional_db, live_server):
+    """The seed organisation with demo people, and logins: hr, reviewer (both HR), brand_specialist (employee)."""
+    call_command("seed_org", "--demo", verbosity=0)
+    hr_group = Group.objects.get(name=HR_ADMIN)
+    for name in ("hr", "reviewer"):
+        get_user_model().objects.create_user(name, password=PASSWORD).groups.add(hr_group)
+    specialist = Employee.objects.filter(position__title="品牌专员").order_by("employee_no").first()
+    employee_update(employee=specialist, user=get_user_model().objects.create_user("brand_specialist", password=PASSWORD))
+    return live_server.url
+
+
+@pytest.fixture
+def open_as(browser, site):
+    """A signed-in page for a user, in a context of its own (its own cookies), English UI."""
+    contexts = []
+
+    def make(username):
+        context = browser.new_context(locale="en-GB", accept_downloads=True, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{site}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{site}/")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
