@@ -12,12 +12,13 @@ CHART_POSITION_FIELDS = (
 )  # fmt: skip
 
 
-def org_chart(*, units=None, root=None, depth=None):
+def org_chart(*, units=None, root=None, depth=None, people=None):
     """The unit tree with each unit's positions and their holders, in three queries.
 
     `units` is the queryset of units the reader may see (all by default); `root` (a
     Department) limits it to that subtree, `depth` to that many levels below the top unit(s)
-    returned (0: the top units only). A unit whose parent is not shown is a top unit.
+    returned (0: the top units only). A unit whose parent is not shown is a top unit. `people`
+    limits the holders named (counts always include everyone).
     Returns the list of top units.
     """
     units = Department.objects.all() if units is None else units
@@ -40,7 +41,9 @@ def org_chart(*, units=None, root=None, depth=None):
         position_by_id[position["id"]] = position
         by_id[position.pop("department")]["positions"].append(position)
 
-    holders = Employee.objects.filter(active=True, position__department__in=units.values("id"))
+    holders = (Employee.objects.all() if people is None else people).filter(
+        active=True, position__department__in=units.values("id")
+    )
     for person in holders.order_by("employee_no").values("id", "employee_no", "name", "name_en", "position"):
         position_by_id[person.pop("position")]["holders"].append(person)
 

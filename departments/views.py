@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -9,7 +10,7 @@ from django.views.generic import TemplateView
 from departments.models import Department
 from departments.selectors import org_chart
 from orgdesign import access
-from positions.models import Position
+from positions.models import Employee, Position
 from positions.selectors import position_rows
 
 
@@ -33,7 +34,8 @@ def chart_nodes(user, *, root=None, depth=None):
     how many there are.
     """
     units = access.visible(user, Department.objects.all())
-    top = org_chart(units=units, root=root, depth=depth)
+    people = access.visible(user, Employee.objects.all())
+    top = org_chart(units=units, root=root, depth=depth, people=people)
     edge = []
 
     def walk(nodes):
@@ -65,8 +67,11 @@ class OrgChartView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         root = None
-        if self.request.GET.get("unit"):
-            root = get_object_or_404(access.visible(user, Department.objects.all()), pk=self.request.GET["unit"])
+        unit = self.request.GET.get("unit", "")
+        if unit:
+            if not unit.isdigit():
+                raise Http404(_("There is no such unit."))
+            root = get_object_or_404(access.visible(user, Department.objects.all()), pk=unit)
         positions = access.visible(user, Position.objects.all())
         if root is not None:
             positions = positions.filter(department__path__startswith=root.path)

@@ -271,25 +271,46 @@ def can_edit_descriptions(user):
     return is_hr(user)
 
 
+def positions_below(user):
+    """Ids of the positions that report, directly or through others, to the position `user` holds."""
+
+    def compute():
+        from positions.models import Position
+
+        person = employee_of(user)
+        if person is None or person.position_id is None:
+            return frozenset()
+        found, frontier = set(), {person.position_id}
+        while frontier:  # one query per level of the reporting line
+            frontier = set(Position.objects.filter(reports_to__in=frontier).values_list("pk", flat=True)) - found
+            found |= frontier
+        return frozenset(found)
+
+    return _memo(user, "positions_below", compute)
+
+
 def can_review_description(user, position, draft=None):
-    """HR, or the manager whose unit subtree holds the position; never the draft's own author."""
+    """HR, or a manager for a position below their own in the reporting line; never someone who edited the draft."""
     if not user.is_authenticated:
         return False
-    if draft is not None and draft.author_id == user.pk:
-        return False
+    if draft is not None:
+        from positions.selectors import draft_editor_ids
+
+        if user.pk in draft_editor_ids(draft):
+            return False
     if is_hr(user):
         return True
-    path = _unit_path(user) if is_manager(user) else None
-    return path is not None and position.department.path.startswith(path)
+    return is_manager(user) and position.pk in positions_below(user)
 
 
 def reviewable_drafts(user, queryset):
-    """Drafts in review that `user` may approve or return."""
+    """Drafts in review that `user` may approve or return: none they edited themselves."""
     from positions.choices import DraftState
 
     queryset = queryset.filter(state=DraftState.IN_REVIEW).exclude(author=user)
+    queryset = queryset.exclude(pk__in=queryset.model.history.filter(history_user=user).values("id"))
     if is_hr(user):
         return queryset
     if is_manager(user):
-        return queryset.filter(position__department__path__startswith=_unit_path(user))
+        return queryset.filter(position__in=positions_below(user))
     return queryset.none()

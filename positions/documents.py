@@ -1,6 +1,7 @@
 """Position descriptions as Word documents (岗位说明书), laid out the way HR files them."""
 
 import io
+import re
 
 from django.utils import timezone
 from docx import Document
@@ -22,9 +23,29 @@ CATEGORY_LABELS = {
 }
 
 
-def position_document_data(position, *, holders=None, subordinates=()):
+_UNSET = object()
+
+
+def latest_versions(position_ids):
+    """{position id: its latest DescriptionVersion (with author and reviewer)}, in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from positions.models import DescriptionVersion
+
+    latest = DescriptionVersion.objects.filter(position=OuterRef("position")).order_by("-number").values("number")[:1]
+    versions = (
+        DescriptionVersion.objects.filter(position_id__in=position_ids, number=Subquery(latest))
+        .select_related("author", "reviewer")
+        .defer("snapshot")
+    )
+    return {version.position_id: version for version in versions}
+
+
+def position_document_data(position, *, holders=None, subordinates=(), version=_UNSET):
     """What one description in the document shows: the published snapshot plus who fills and signs it."""
-    latest = position.versions.order_by("-number").select_related("author", "reviewer").first()
+    if version is _UNSET:
+        version = position.versions.order_by("-number").select_related("author", "reviewer").first()
+    latest = version
     description = readable_description(description_snapshot(position))
     description.update(
         department_name=position.department.name,
@@ -34,6 +55,14 @@ def position_document_data(position, *, holders=None, subordinates=()):
         version=latest,
     )
     return description
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text(value):
+    """Text Word can hold: the control characters XML forbids are dropped."""
+    return _CONTROL.sub("", str(value))
 
 
 def _font(run, name=FONT, size=None, bold=None, color=None):
@@ -53,21 +82,21 @@ def _paragraph(container, text="", *, size=10.5, bold=False, align=None, english
     if align is not None:
         paragraph.alignment = align
     if text:
-        _font(paragraph.add_run(text), size=size, bold=bold)
+        _font(paragraph.add_run(_text(text)), size=size, bold=bold)
     if english:
         if text:
             paragraph.add_run().add_break()
-        _font(paragraph.add_run(english), size=size - 1.5, color="555555")
+        _font(paragraph.add_run(_text(english)), size=size - 1.5, color="555555")
     return paragraph
 
 
 def _cell(cell, text, *, bold=False, english="", shade=False):
     cell.text = ""
     paragraph = cell.paragraphs[0]
-    _font(paragraph.add_run(str(text) if text not in (None, "") else "—"), size=10, bold=bold)
+    _font(paragraph.add_run(_text(text) if text not in (None, "") else "—"), size=10, bold=bold)
     if english:
         paragraph.add_run().add_break()
-        _font(paragraph.add_run(english), size=8.5, color="555555")
+        _font(paragraph.add_run(_text(english)), size=8.5, color="555555")
     if shade:
         properties = cell._element.get_or_add_tcPr()
         fill = properties.makeelement(

@@ -6,9 +6,6 @@ A standard names its duty by the duty row's `key`, which survives reordering.
 
 import re
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
 from positions.services import PART_FIELDS
 
 _NAME = re.compile(r"^(duties|authorities|standards)-(\d+)-([a-z_]+)$")
@@ -29,24 +26,18 @@ def content_from_post(data):
             rows[kind].setdefault(index, {})[field] = data.get(name, "").strip()
     ordered = {kind: [rows[kind][i] for i in sorted(rows[kind])] for kind in rows}
     duty_keys = {row.get("key") or f"new{n}": n for n, row in enumerate(ordered["duties"])}
-    errors = {}
     content = {"purpose": data.get("purpose", "").strip(), "purpose_en": data.get("purpose_en", "").strip()}
     for kind, items in ordered.items():
         content[kind] = []
-        for index, row in enumerate(items):
+        for row in items:
             item = {field: row.get(field, "") for field in PART_FIELDS[kind] if field not in ("id", "duty_index")}
-            if row.get("id"):
-                try:
-                    item["id"] = int(row["id"])
-                except ValueError:
-                    errors[f"{kind}[{index}].id"] = [_("Not a part of this description.")]
+            if row.get("id", "").isdigit():  # anything else is a new part; the service checks ownership
+                item["id"] = int(row["id"])
             if kind == "standards":
                 item["target"] = row.get("target") or None
                 duty = row.get("duty") or ""
                 item["duty_index"] = duty_keys.get(duty) if duty else None
             content[kind].append(item)
-    if errors:
-        raise ValidationError(errors)
     return content, ordered
 
 
@@ -69,7 +60,7 @@ def attach_errors(rows, errors):
     for key, messages in errors.items():
         match = pattern.match(key)
         if match and int(match.group(2)) < len(rows[match.group(1)]):
-            field = {"duty_index": "duty"}.get(match.group(3), match.group(3) or "row")
+            field = {"duty_index": "duty", "id": "row"}.get(match.group(3), match.group(3) or "row")
             rows[match.group(1)][int(match.group(2))].setdefault("errors", {})[field] = messages
         else:
             rest[key] = messages

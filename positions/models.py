@@ -258,6 +258,10 @@ class DescriptionDraft(RevisedModel):
         related_name="+",
     )  # fmt: skip
     submitted = models.DateTimeField(_("submitted"), null=True, blank=True)
+    base_version = models.PositiveIntegerField(
+        _("started from version"), null=True, blank=True,
+        help_text=_("The published version the draft began from; approval warns when a newer one exists."),
+    )  # fmt: skip
     review_comment = models.TextField(_("review comment"), blank=True)
 
     history = audited()

@@ -199,3 +199,9 @@ def readable_description(snapshot):
         )
         standards.append({**standard, "duty_ref": duty})
     return {**snapshot, "duty_groups": groups, "standards": standards, "duty_count": len(duties)}
+
+
+def draft_editor_ids(draft):
+    """Everyone who saved `draft`: its author and every user in its history. None of them may approve it."""
+    users = set(draft.history.exclude(history_user=None).values_list("history_user_id", flat=True))
+    return users | ({draft.author_id} if draft.author_id else set())

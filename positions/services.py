@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from orgdesign import access
 from orgdesign.choices import ChangeSource
-from orgdesign.exceptions import Conflict
+from orgdesign.exceptions import ConcurrentUpdate, Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
 from positions.choices import DraftState
 from positions.models import Authority, DescriptionDraft, DescriptionVersion, Duty, Employee, Position, WorkStandard
-from positions.selectors import description_snapshot, draft_snapshot
+from positions.selectors import description_snapshot, draft_editor_ids, draft_snapshot
 
 POSITION_FIELDS = (
     "code",
@@ -262,11 +262,21 @@ def _clean_content(position, content):
             errors[kind] = [_("Expected a list.")]
             continue
         clean[kind] = []
+        # A part keeps its id only while it still belongs to this position; any other id (a part
+        # removed since the draft began, or one of another position) makes it a new part.
+        own_ids = set(model.objects.filter(position=position).values_list("id", flat=True))
+        seen_ids = set()
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 errors[f"{kind}[{index}]"] = [_("Expected an object.")]
                 continue
             values = {name: item.get(name) for name in PART_FIELDS[kind] if name in item}
+            if values.get("id") not in own_ids:
+                values.pop("id", None)
+            elif values["id"] in seen_ids:
+                errors[f"{kind}[{index}].id"] = [_("This part appears twice in the description.")]
+            else:
+                seen_ids.add(values["id"])
             probe = model(position=position, **{k: v for k, v in values.items() if k not in ("id", "duty_index")})
             try:
                 probe.full_clean(exclude=["position", "duty", "order"])
@@ -290,18 +300,41 @@ def _clean_content(position, content):
 
 
 @transaction.atomic
-def description_draft_start(*, position, user=None):
-    """The position's draft, started from the published description if there is none yet."""
+def description_draft_start(*, position, user=None, new_only=False):
+    """The position's draft, started from the published description if there is none yet.
+
+    With `new_only`, an existing draft is a conflict: the caller's copy was the published one,
+    and someone else has started a draft since.
+    """
     existing = DescriptionDraft.objects.filter(position=position).first()
     if existing is not None:
+        if new_only:
+            raise ConcurrentUpdate(existing, "new", existing.revision)
         return existing
-    return DescriptionDraft.objects.create(position=position, content=_published_content(position), author=user)
+    latest = position.versions.order_by("-number").values_list("number", flat=True).first()
+    return DescriptionDraft.objects.create(
+        position=position, content=_published_content(position), author=user, base_version=latest
+    )
+
+
+def _locked_draft(draft, *related):
+    """The draft row locked for this transaction; gone (approved or discarded meanwhile) is a conflict."""
+    try:
+        return DescriptionDraft.objects.select_for_update().select_related(*related).get(pk=draft.pk)
+    except DescriptionDraft.DoesNotExist:
+        raise Conflict(_("The draft was approved or discarded meanwhile; reload the page.")) from None
+
+
+def draft_is_behind(draft):
+    """The latest published version number if one was published after the draft began, else None."""
+    latest = draft.position.versions.order_by("-number").values_list("number", flat=True).first()
+    return latest if latest is not None and latest != draft.base_version else None
 
 
 @transaction.atomic
 def description_draft_save(*, draft, content, expected_revision=None, user=None):
     """Save the working copy. Refused while it is in review, and when someone saved it since (stale revision)."""
-    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = _locked_draft(draft)
     if draft.state == DraftState.IN_REVIEW:
         raise Conflict(_("The draft is in review; the reviewer approves or returns it before it changes again."))
     clean = _clean_content(draft.position, content)
@@ -337,7 +370,7 @@ def _draft_step(draft, method):
 @transaction.atomic
 def description_draft_submit(*, draft, expected_revision=None):
     """Hand the draft to a reviewer; it must be valid as it stands."""
-    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = _locked_draft(draft)
     _clean_content(draft.position, draft.content)
     position = (
         Position.objects.select_related("department", "reports_to")
@@ -360,7 +393,7 @@ def description_draft_return(*, draft, reviewer, comment, expected_revision=None
     """Send the draft back to its author with a comment saying what to change."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what should change; the comment goes back to the author.")})
-    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = _locked_draft(draft)
     _draft_step(draft, "mark_returned")
     claim_revision(draft, expected_revision)
     draft.review_comment = comment.strip()
@@ -369,17 +402,29 @@ def description_draft_return(*, draft, reviewer, comment, expected_revision=None
 
 
 @transaction.atomic
-def description_draft_approve(*, draft, reviewer, expected_revision=None, source=ChangeSource.UI):
+def description_draft_approve(
+    *, draft, reviewer, expected_revision=None, source=ChangeSource.UI, over_newer_version=False
+):
     """Publish the draft as the next version (author and reviewer recorded) and remove the draft.
 
-    The reviewer must be someone other than the author.
+    The reviewer must be someone who did not edit the draft. If a version was published after
+    the draft began (say through the API), approval is refused unless `over_newer_version`.
     """
-    draft = DescriptionDraft.objects.select_for_update().select_related("position").get(pk=draft.pk)
+    draft = _locked_draft(draft, "position")
     if draft.state != DraftState.IN_REVIEW:
         raise Conflict(_("Only a draft in review can be approved."))
-    if reviewer is not None and draft.author_id == reviewer.pk:
+    if reviewer is not None and reviewer.pk in draft_editor_ids(draft):
         raise Conflict(_("Someone other than the author approves a description."))
     claim_revision(draft, expected_revision)
+    behind = draft_is_behind(draft)
+    if behind is not None and not over_newer_version:
+        raise Conflict(
+            _(
+                "Version %(number)s was published after this draft began; approving it would undo that change. "
+                "Compare them and approve again to publish the draft over it, or return it to the author."
+            )
+            % {"number": behind}
+        )
     clean = _clean_content(draft.position, draft.content)
     position = draft.position
     position_write(
@@ -397,7 +442,7 @@ def description_draft_approve(*, draft, reviewer, expected_revision=None, source
 @transaction.atomic
 def description_draft_discard(*, draft, expected_revision=None):
     """Throw the working copy away; the published description stays as it is."""
-    draft = DescriptionDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = _locked_draft(draft)
     if draft.state == DraftState.IN_REVIEW:
         raise Conflict(_("The draft is in review; the reviewer approves or returns it before it can be discarded."))
     claim_revision(draft, expected_revision)

@@ -31,6 +31,7 @@ from positions.services import (
     description_draft_save,
     description_draft_start,
     description_draft_submit,
+    draft_is_behind,
 )
 
 NEW_DRAFT = "new"
@@ -134,10 +135,7 @@ class DescriptionEditView(LoginRequiredMixin, TemplateView):
         if action == "discard":
             return self.discard(draft)
         expected = request.POST.get("revision", "")
-        try:
-            content, typed = content_from_post(request.POST)
-        except ValidationError as error:
-            return self.refuse(request.POST, draft, error.message_dict, expected)
+        content, typed = content_from_post(request.POST)
         typed_rows = rows_from_content(content)
         for kind in typed_rows:  # keep what was typed, not what it parsed to
             for row, raw in zip(typed_rows[kind], typed[kind], strict=True):
@@ -169,11 +167,9 @@ class DescriptionEditView(LoginRequiredMixin, TemplateView):
 
     def save(self, draft, content, expected):
         if expected == NEW_DRAFT:
-            if draft is not None:
-                raise ConcurrentUpdate(draft, NEW_DRAFT, draft.revision)
             try:
                 with transaction.atomic():
-                    draft = description_draft_start(position=self.position, user=self.request.user)
+                    draft = description_draft_start(position=self.position, user=self.request.user, new_only=True)
             except IntegrityError:  # someone started one at the same moment
                 draft = DescriptionDraft.objects.get(position=self.position)
                 raise ConcurrentUpdate(draft, NEW_DRAFT, draft.revision) from None
@@ -210,12 +206,6 @@ class DescriptionEditView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(
             self.form_context(content, draft=draft, rows=typed_rows, revision=draft.revision, conflict=conflict),
             status=409,
-        )
-
-    def refuse(self, data, draft, errors, expected):
-        content = {"purpose": data.get("purpose", ""), "purpose_en": data.get("purpose_en", "")}
-        return self.render_to_response(
-            self.form_context(content, draft=draft, errors=errors, revision=expected), status=400
         )
 
     def discard(self, draft):
@@ -264,6 +254,14 @@ class DescriptionReviewView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         published = description_snapshot(self.position)
         proposed = draft_snapshot(published, self.draft.content)
+        behind = draft_is_behind(self.draft)
+        if behind is not None:
+            base = self.position.versions.filter(number=self.draft.base_version).first()
+            context["behind"] = {
+                "number": behind,
+                "diff": description_diff(base.snapshot if base else {}, published),
+                "base": self.draft.base_version,
+            }
         context.update(
             position=self.position,
             draft=self.draft,
@@ -280,7 +278,12 @@ class DescriptionReviewView(LoginRequiredMixin, TemplateView):
         revision = _int_or_none(request.POST.get("revision"))
         try:
             if request.POST.get("action") == "approve":
-                version = description_draft_approve(draft=self.draft, reviewer=request.user, expected_revision=revision)
+                version = description_draft_approve(
+                    draft=self.draft,
+                    reviewer=request.user,
+                    expected_revision=revision,
+                    over_newer_version=request.POST.get("over_newer_version") == "1",
+                )
                 messages.success(
                     request,
                     _("Approved: version %(number)s is now the published description.") % {"number": version.number},
@@ -378,7 +381,8 @@ class PositionDocxView(LoginRequiredMixin, View):
     def get(self, request, pk):
         position = visible_position(request.user, pk)
         holders = access.visible(request.user, position.holders.filter(active=True))
-        data = documents.position_document_data(position, holders=holders, subordinates=position.subordinates.all())
+        subordinates = access.visible(request.user, position.subordinates.all())
+        data = documents.position_document_data(position, holders=holders, subordinates=subordinates)
         return _docx_response(documents.descriptions_docx([data]), f"{position.code} {position.title} 岗位说明书.docx")
 
 
@@ -393,8 +397,19 @@ class UnitDocxView(LoginRequiredMixin, View):
             .prefetch_related("duties", "authorities", "standards", "subordinates")
             .order_by("department__path", "order", "id")
         )
+        positions = list(positions)
+        versions = documents.latest_versions([p.pk for p in positions])
+        seen = set(
+            access.visible(request.user, Position.objects.filter(reports_to__in=positions)).values_list("pk", flat=True)
+        )
         items = [
-            documents.position_document_data(p, holders=None, subordinates=p.subordinates.all()) for p in positions
+            documents.position_document_data(
+                p,
+                holders=None,
+                subordinates=[s for s in p.subordinates.all() if s.pk in seen],
+                version=versions.get(p.pk),
+            )
+            for p in positions
         ]
         return _docx_response(
             documents.descriptions_docx(items, title=unit.name), f"{unit.code} {unit.name} 岗位说明书.docx"

@@ -4,6 +4,7 @@ Where chromium is missing the tests are skipped with a message saying so; `.ci/r
 installs it, so CI always runs them.
 """
 
+import importlib
 import os
 import shutil
 
@@ -41,15 +42,30 @@ def browser():
         instance.close()
 
 
+def _restore_migration_data():
+    """Put back what data migrations create (roles, rating bands, policy): a live-server test's flush removes it."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    for app, name, function in [("orgdesign", "0002_roles", "create_roles"),
+                                ("appraisal", "0002_default_bands_and_policy", "create_defaults")]:  # fmt: skip
+        module = importlib.import_module(f"{app}.migrations.{name}")
+        getattr(module, function)(loader.project_state((app, name)).apps, None)
+
+
 @pytest.fixture
-def site(django_db_serialized_rollback, transactional_db, live_server):
+def site(transactional_db, live_server):
     """The seed organisation with demo people, and logins: hr, reviewer (both HR), brand_specialist (employee)."""
+    _restore_migration_data()
     call_command("seed_org", "--demo", verbosity=0)
     hr_group = Group.objects.get(name=HR_ADMIN)
     for name in ("hr", "reviewer"):
         get_user_model().objects.create_user(name, password=PASSWORD).groups.add(hr_group)
     specialist = Employee.objects.filter(position__title="品牌专员").order_by("employee_no").first()
-    employee_update(employee=specialist, user=get_user_model().objects.create_user("brand_specialist", password=PASSWORD))
+    employee_update(
+        employee=specialist, user=get_user_model().objects.create_user("brand_specialist", password=PASSWORD)
+    )
     return live_server.url
 
 

@@ -96,3 +96,17 @@ def test_returning_needs_a_comment(seed_org, people):
     draft = description_draft_submit(draft=_edit(draft, author, purpose="统筹营销工作。"))
     with pytest.raises(ValidationError):
         description_draft_return(draft=draft, reviewer=checker, comment=" ")
+
+
+def test_a_part_id_of_another_position_becomes_a_new_part(seed_org, people):
+    author, checker = people
+    position, other = Position.objects.get(title="品牌经理"), Position.objects.get(title="产品经理")
+    foreign = other.duties.first()
+    draft = description_draft_start(position=position, user=author)
+    duties = [*draft.content["duties"], {"id": foreign.pk, "category": "core", "text": "不属于本岗位的编号。"}]
+    draft = description_draft_submit(draft=_edit(draft, author, duties=duties))
+    assert "id" not in draft.content["duties"][-1]
+    description_draft_approve(draft=draft, reviewer=checker)
+    foreign.refresh_from_db()
+    assert foreign.position == other and foreign.text != "不属于本岗位的编号。"
+    assert position.duties.filter(text="不属于本岗位的编号。").exists()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from positions.models import DescriptionDraft, DescriptionVersion
+from positions.models import DescriptionDraft, DescriptionVersion, Position
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +188,87 @@ def test_a_units_descriptions_download_as_one_document(client_for, brand_manager
     document = Document(io.BytesIO(response.content))
     titles = [p.text for p in document.paragraphs if p.text == "岗位说明书"]
     assert len(titles) == unit.positions.count()
+
+
+def test_the_unit_export_reads_in_a_fixed_number_of_queries(client_for, brand_manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_position
+
+    client = client_for("hr")
+    url = reverse("unit-descriptions-docx", args=[brand_manager.department.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(5):
+        make_position(department=brand_manager.department, reports_to=brand_manager, code=f"EXTRA-{n}")
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after.captured_queries) == len(before.captured_queries), [q["sql"][:150] for q in after.captured_queries]
+
+
+def test_a_manager_reviews_only_positions_below_their_own(client_for, people):
+    own = Position.objects.get(title="市场部经理")
+    submit_a_change(client_for("hr"), own)
+    manager = client_for("market_manager")
+    assert manager.post(reverse("description-review", args=[own.pk]), {"action": "approve"}).status_code == 403
+    assert "市场部经理" not in manager.get(reverse("description-reviews")).content.decode().split('id="waiting"')[1]
+
+
+def test_nobody_who_edited_the_draft_approves_it(client_for, brand_manager):
+    submit_a_change(client_for("hr"), brand_manager)
+    DescriptionDraft.objects.update(state="returned")
+    reviewer = client_for("reviewer")
+    edit_url = reverse("description-edit", args=[brand_manager.pk])
+    data = form_data(reviewer.get(edit_url))
+    data["purpose"] = "审核人也改了一处。"
+    assert reviewer.post(edit_url, {**data, "action": "submit"}).status_code == 302
+    review_url = reverse("description-review", args=[brand_manager.pk])
+    assert reviewer.post(review_url, {"action": "approve"}).status_code == 403
+    assert client_for("hr").post(review_url, {"action": "approve"}).status_code == 403, "hr edited it first"
+
+
+def test_a_part_posted_twice_is_refused(client_for, brand_manager):
+    hr = client_for("hr")
+    edit_url = reverse("description-edit", args=[brand_manager.pk])
+    data = form_data(hr.get(edit_url))
+    data["duties-1-id"] = data["duties-0-id"]
+    response = hr.post(edit_url, {**data, "action": "save"})
+    assert response.status_code == 400 and "appears twice" in response.content.decode()
+    assert not DescriptionDraft.objects.exists()
+
+
+def test_starting_a_draft_someone_else_already_started_is_refused(client_for, brand_manager):
+    first, second = client_for("hr"), client_for("reviewer")
+    edit_url = reverse("description-edit", args=[brand_manager.pk])
+    stale = form_data(second.get(edit_url))
+    data = form_data(first.get(edit_url))
+    data["purpose"] = "先开始的草稿。"
+    first.post(edit_url, {**data, "action": "save"})
+    assert second.post(edit_url, {**stale, "action": "save"}).status_code == 409
+    assert DescriptionDraft.objects.get().content["purpose"] == "先开始的草稿。"
+
+
+def test_approval_warns_when_a_newer_version_was_published_meanwhile(client_for, brand_manager):
+    from positions.services import position_write
+
+    submit_a_change(client_for("hr"), brand_manager)
+    position_write(position=brand_manager, fields={"purpose": "通过接口直接发布的目的。"})
+    reviewer = client_for("reviewer")
+    review_url = reverse("description-review", args=[brand_manager.pk])
+    page = reviewer.get(review_url).content.decode()
+    assert 'id="behind"' in page and "通过接口直接发布的目的。" in page
+    revision = DescriptionDraft.objects.get().revision
+    refused = reviewer.post(review_url, {"action": "approve", "revision": revision}, follow=True)
+    assert "was published after this draft began" in refused.content.decode()
+    assert not DescriptionVersion.objects.filter(position=brand_manager, number=3).exists()
+    reviewer.post(review_url, {"action": "approve", "revision": revision, "over_newer_version": "1"})
+    assert DescriptionVersion.objects.filter(position=brand_manager, number=3).exists()
+
+
+def test_text_word_cannot_hold_is_dropped_from_the_export(client_for, brand_manager):
+    brand_manager.duties.filter(pk=brand_manager.duties.first().pk).update(text="含控制字符\x0b的职责")
+    response = client_for("hr").get(reverse("position-docx", args=[brand_manager.pk]))
+    cells = [c.text for t in Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells]
+    assert any("含控制字符的职责" in cell for cell in cells)

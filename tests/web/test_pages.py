@@ -132,3 +132,16 @@ def test_pages_send_no_inline_script(client_for, brand_manager):
         response = client.get(url)
         assert "script-src 'self'" in response["Content-Security-Policy"]
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode()), url
+
+
+def test_a_unit_that_is_not_a_number_is_not_found(client_for):
+    assert client_for("hr").get(reverse("org-chart-page"), {"unit": "abc"}).status_code == 404
+
+
+def test_an_employee_sees_the_chart_of_their_unit_without_colleagues_names(client_for, people):
+    html = client_for("brand_specialist").get(reverse("org-chart-page")).content.decode()
+    assert set(chart_codes(html)) == set(Position.objects.filter(department__code="MKT-MR").values_list("code", flat=True))
+    me = people["brand_specialist"].employee
+    assert me.name in html
+    colleague = Position.objects.get(title="品牌经理").holders.get()
+    assert colleague.name not in html
