@@ -745,3 +745,36 @@ def appraisal_acknowledge(*, appraisal, objection="", expected_revision=None):
     appraisal.objection = (objection or "").strip()
     appraisal.save()
     return appraisal
+
+
+def appraisal_preview(*, appraisal, role, lines):
+    """Scores as they would be with the typed line values, nothing saved: the live total on the scoring pages.
+
+    `lines` is {line id: {actual, self_score, manager_score}}. For the employee the self score
+    stands in for the manager's. Returns (scores, errors) with errors by line id and field.
+    """
+    policy = AppraisalPolicy.current()
+    rows, errors = [], {}
+    for line in appraisal.lines.all():
+        typed = lines.get(line.pk, {})
+        row = {
+            "id": line.pk, "dimension": line.dimension, "kind": line.kind, "direction": line.direction,
+            "weight": line.weight, "target": line.target, "levels": line.levels, "actual": line.actual,
+            "manager_score": line.manager_score if role != "employee" else line.self_score, "score": None,
+        }  # fmt: skip
+        for name in ("actual", "self_score", "manager_score"):
+            if name not in typed:
+                continue
+            problem = _check_line_value(line, name, typed[name])
+            if problem:
+                errors[(line.pk, name)] = problem
+                continue
+            if name == "actual":
+                row["actual"] = typed[name]
+            elif (name == "self_score") == (role == "employee"):
+                row["manager_score"] = typed[name]
+        rows.append(row)
+    weights = {f"{d}_weight": appraisal.dimension_weight(d) for d in Dimension.values}
+    result = _score(weights, rows, policy, _bands())
+    result.pop("lines")
+    return result, errors

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("departments.urls")),
     path("", include("positions.urls")),
+    path("", include("appraisal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("orgdesign.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

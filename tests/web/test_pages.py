@@ -140,7 +140,9 @@ def test_a_unit_that_is_not_a_number_is_not_found(client_for):
 
 def test_an_employee_sees_the_chart_of_their_unit_without_colleagues_names(client_for, people):
     html = client_for("brand_specialist").get(reverse("org-chart-page")).content.decode()
-    assert set(chart_codes(html)) == set(Position.objects.filter(department__code="MKT-MR").values_list("code", flat=True))
+    assert set(chart_codes(html)) == set(
+        Position.objects.filter(department__code="MKT-MR").values_list("code", flat=True)
+    )
     me = people["brand_specialist"].employee
     assert me.name in html
     colleague = Position.objects.get(title="品牌经理").holders.get()

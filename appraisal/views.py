@@ -1,0 +1,514 @@
+"""Pages of the quarterly appraisal: my appraisal, my team, scoring, and HR's cycle, calibration and results."""
+
+from collections import Counter, defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from appraisal import exports
+from appraisal.choices import AppraisalState, CycleState
+from appraisal.models import Appraisal, AppraisalCycle, RatingBand
+from appraisal.selectors import band_codes, cycle_distribution, cycle_results
+from appraisal.services import (
+    appraisal_acknowledge,
+    appraisal_calibrate,
+    appraisal_preview,
+    appraisal_submit_review,
+    appraisal_submit_self,
+    appraisal_update,
+    cycle_close,
+    cycle_open,
+    cycle_reopen,
+    cycle_start_calibration,
+    cycle_write,
+)
+from departments.models import Department
+from orgdesign import access
+from orgdesign.exceptions import ConcurrentUpdate, Conflict
+
+LINE_FIELDS = {
+    "employee": ("actual", "self_score", "self_comment"),
+    "manager": ("actual", "manager_score", "comment"),
+}
+APPRAISAL_FIELDS = {
+    "employee": ("self_comment",),
+    "manager": ("manager_comment", "feedback_date", "feedback_notes"),
+}
+
+
+def progress_of(appraisal):
+    """Where a person is in the quarter, in the four steps HR follows."""
+    if appraisal.state == AppraisalState.ACKNOWLEDGED:
+        return "acknowledged"
+    if appraisal.reviewed is not None:
+        return "reviewed"
+    if appraisal.state == AppraisalState.MANAGER_REVIEW:
+        return "self_assessed"
+    return "not_started"
+
+
+PROGRESS = [
+    ("not_started", gettext_lazy("not started")),
+    ("self_assessed", gettext_lazy("self-assessed")),
+    ("reviewed", gettext_lazy("reviewed")),
+    ("acknowledged", gettext_lazy("acknowledged")),
+]
+
+
+def late(appraisal, today=None):
+    """Who is overdue: the employee before the self-assessment deadline, the manager before the review deadline."""
+    today = today or timezone.localdate()
+    cycle = appraisal.cycle
+    if cycle.state != CycleState.OPEN:
+        return None
+    if appraisal.state == AppraisalState.SELF_ASSESSMENT and today > cycle.self_deadline:
+        return "employee"
+    if appraisal.reviewed is None and today > cycle.review_deadline:
+        return "manager"
+    return None
+
+
+def _visible_appraisal(user, pk):
+    queryset = Appraisal.objects.select_related("cycle", "employee", "reviewer", "department", "position")
+    return get_object_or_404(access.visible(user, queryset), pk=pk)
+
+
+def _require_hr(user):
+    if not access.is_hr(user):
+        raise PermissionDenied(_("Only HR runs appraisal cycles."))
+
+
+def _typed_lines(data, appraisal, role):
+    """Line values from the form, converted; conversion problems come back by (line id, field)."""
+    values, errors = {}, {}
+    for line in appraisal.lines.all():
+        typed = {}
+        for name in LINE_FIELDS.get(role, ()):
+            key = f"line-{line.pk}-{name}"
+            if key not in data:
+                continue
+            raw = data.get(key, "").strip()
+            if name.endswith("comment"):
+                typed[name] = raw
+            elif raw == "":
+                typed[name] = None
+            elif name == "actual":
+                try:
+                    typed[name] = Decimal(raw)
+                except InvalidOperation:
+                    errors[(line.pk, name)] = _("Enter a number.")
+            else:
+                try:
+                    typed[name] = int(raw)
+                except ValueError:
+                    errors[(line.pk, name)] = _("Enter a whole number on the scale.")
+        values[line.pk] = typed
+    return values, errors
+
+
+def _line_errors(error, lines):
+    """Service errors named `lines[2].manager_score` as {(line id, field): message}; the rest by field."""
+    import re
+
+    by_line, rest = {}, {}
+    messages_by_key = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for key, texts in messages_by_key.items():
+        match = re.match(r"^lines\[(\d+)\]\.(\w+)$", key)
+        if match and int(match.group(1)) < len(lines):
+            by_line[(lines[int(match.group(1))].pk, match.group(2))] = " ".join(texts)
+        else:
+            rest[key] = " ".join(texts)
+    return by_line, rest
+
+
+class AppraisalListView(LoginRequiredMixin, TemplateView):
+    """My appraisals, and for a manager the team they review, with states, deadlines and who is late."""
+
+    template_name = "appraisal/appraisal_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        person = access.employee_of(user)
+        mine, team = [], []
+        if person is not None:
+            mine = list(
+                Appraisal.objects.filter(employee=person).select_related("cycle").order_by("-cycle__period_start")
+            )
+            team = list(
+                access.visible(user, Appraisal.objects.filter(reviewer=person))
+                .exclude(cycle__state=CycleState.DRAFT)
+                .select_related("cycle", "employee")
+                .order_by("-cycle__period_start", "employee__employee_no")
+            )
+        today = timezone.localdate()
+        for appraisal in mine + team:
+            appraisal.progress = progress_of(appraisal)
+            appraisal.late = late(appraisal, today)
+        cycles = defaultdict(list)
+        for appraisal in team:
+            cycles[appraisal.cycle].append(appraisal)
+        context.update(
+            person=person,
+            mine=mine,
+            team_cycles=[
+                {"cycle": cycle, "appraisals": rows, "late": sum(1 for a in rows if a.late)}
+                for cycle, rows in cycles.items()
+            ],  # fmt: skip
+            is_hr=access.is_hr(user),
+            today=today,
+        )
+        return context
+
+
+class AppraisalDetailView(LoginRequiredMixin, TemplateView):
+    """One appraisal: the employee's self-assessment, the manager's scoring, the result and its acknowledgement."""
+
+    template_name = "appraisal/appraisal_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.appraisal = _visible_appraisal(request.user, kwargs["pk"])
+            self.role = access.appraisal_role(request.user, self.appraisal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def editable_as(self):
+        """The role whose form this page shows now, or None for a read-only page."""
+        a = self.appraisal
+        if a.cycle.state == CycleState.CLOSED or a.cycle.state == CycleState.DRAFT:
+            return None
+        if self.role == "employee" and a.state == AppraisalState.SELF_ASSESSMENT:
+            return "employee"
+        if self.role == "manager" and a.state == AppraisalState.MANAGER_REVIEW and a.reviewed is None:
+            return "manager"
+        return None
+
+    def get_context_data(self, line_errors=None, errors=None, typed=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        a = self.appraisal
+        lines = list(a.lines.all())
+        typed = typed or {}
+        for line in lines:
+            line.errors = {name: text for (line_id, name), text in (line_errors or {}).items() if line_id == line.pk}
+            line.typed = typed.get(line.pk, {})
+            line.scale = sorted(int(level["level"]) for level in line.levels) if line.levels else []
+        mode = self.editable_as()
+        preview = None
+        if mode is not None:
+            preview, _errors = appraisal_preview(appraisal=a, role=mode, lines={})
+        bands = {band.code: band for band in RatingBand.objects.all()}
+        final_band = (a.band or a.computed_band) if a.reviewed else ""
+        context.update(
+            appraisal=a,
+            lines=lines,
+            role=self.role,
+            mode=mode,
+            errors=errors or {},
+            has_line_errors=bool(line_errors),
+            preview=preview,
+            show_result=a.state in (AppraisalState.CALIBRATED, AppraisalState.ACKNOWLEDGED)
+            or (self.role in ("manager", "hr") and a.reviewed is not None),
+            final_band=bands.get(final_band),
+            can_acknowledge=self.role == "employee" and a.state == AppraisalState.CALIBRATED,
+            progress=progress_of(a),
+            late=late(a),
+            typed_appraisal=kwargs.get("typed_appraisal", {}),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "save")
+        revision = request.POST.get("revision")
+        revision = int(revision) if revision and revision.isdigit() else None
+        if action == "acknowledge":
+            return self.acknowledge(revision)
+        mode = self.editable_as()
+        if mode is None:
+            messages.error(request, _("This appraisal cannot be changed now."))
+            return redirect("appraisal-page", self.appraisal.pk)
+        typed, conversion_errors = _typed_lines(request.POST, self.appraisal, mode)
+        fields = {}
+        for name in APPRAISAL_FIELDS[mode]:
+            if name in request.POST:
+                fields[name] = request.POST.get(name, "").strip()
+        if "feedback_date" in fields:
+            fields["feedback_date"] = fields["feedback_date"] or None
+        if conversion_errors:
+            return self.refused(conversion_errors, {}, typed, fields)
+        lines = list(self.appraisal.lines.all())
+        try:
+            appraisal = appraisal_update(
+                appraisal=self.appraisal,
+                role=mode,
+                fields=fields,
+                lines=[{"id": line.pk, **typed.get(line.pk, {})} for line in lines],
+                expected_revision=revision,
+            )
+            if action == "submit":
+                if mode == "employee":
+                    appraisal_submit_self(appraisal=appraisal)
+                else:
+                    appraisal_submit_review(appraisal=appraisal)
+        except ValidationError as error:
+            by_line, rest = _line_errors(error, lines)
+            return self.refused(by_line, rest, typed, fields)
+        except (ConcurrentUpdate, Conflict) as error:
+            messages.error(request, str(error))
+            return redirect("appraisal-page", self.appraisal.pk)
+        if action == "submit":
+            messages.success(
+                request,
+                _("Your self-assessment went to your manager.")
+                if mode == "employee"
+                else _("The review is submitted; HR calibrates the bands next."),
+            )
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("appraisal-page", self.appraisal.pk)
+
+    def refused(self, line_errors, errors, typed, fields):
+        self.appraisal.refresh_from_db()
+        context = self.get_context_data(line_errors=line_errors, errors=errors, typed=typed, typed_appraisal=fields)
+        return self.render_to_response(context, status=400)
+
+    def acknowledge(self, revision):
+        if self.role != "employee":
+            raise PermissionDenied(_("Only the person appraised acknowledges the result."))
+        try:
+            appraisal_acknowledge(
+                appraisal=self.appraisal, objection=self.request.POST.get("objection", ""), expected_revision=revision
+            )
+        except (ConcurrentUpdate, Conflict) as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, _("You acknowledged the result."))
+        return redirect("appraisal-page", self.appraisal.pk)
+
+
+class AppraisalPreviewView(AppraisalDetailView):
+    """The live total and band for the typed values (an htmx fragment; nothing is saved)."""
+
+    template_name = "appraisal/_score_summary.html"
+
+    def post(self, request, *args, **kwargs):
+        mode = self.editable_as()
+        if mode is None:
+            return HttpResponse(status=204)
+        typed, conversion_errors = _typed_lines(request.POST, self.appraisal, mode)
+        preview, errors = appraisal_preview(appraisal=self.appraisal, role=mode, lines=typed)
+        errors.update(conversion_errors)
+        lines = list(self.appraisal.lines.all())
+        for line in lines:
+            line.errors = {name: text for (line_id, name), text in errors.items() if line_id == line.pk}
+        return self.render_to_response(
+            {"preview": preview, "lines": lines, "mode": mode, "oob": True, "appraisal": self.appraisal}
+        )
+
+
+# --- HR: cycles ----------------------------------------------------------------------------------
+
+
+class CycleListView(LoginRequiredMixin, TemplateView):
+    template_name = "appraisal/cycle_list.html"
+
+    def get_context_data(self, **kwargs):
+        _require_hr(self.request.user)
+        context = super().get_context_data(**kwargs)
+        context["cycles"] = AppraisalCycle.objects.select_related("scope").order_by("-period_start")
+        context["units"] = Department.objects.order_by("path")
+        context.setdefault("form", {})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        _require_hr(request.user)
+        form = {k: request.POST.get(k, "").strip() for k in
+                ("name", "period_start", "period_end", "self_deadline", "review_deadline", "scope")}  # fmt: skip
+        fields = {k: v or None for k, v in form.items() if k != "scope"}
+        fields["name"] = form["name"]
+        fields["scope"] = Department.objects.filter(pk=form["scope"]).first() if form["scope"].isdigit() else None
+        try:
+            cycle = cycle_write(fields=fields, user=request.user)
+        except ValidationError as error:
+            context = self.get_context_data(form=form, errors=error.message_dict)
+            return self.render_to_response(context, status=400)
+        messages.success(
+            request, _("Cycle %(name)s created as a draft; open it when it should start.") % {"name": cycle}
+        )
+        return redirect("cycle-page", cycle.pk)
+
+
+class CycleDetailView(LoginRequiredMixin, TemplateView):
+    """A cycle's steps and its progress per unit: who has not started, who self-assessed, reviewed, acknowledged."""
+
+    template_name = "appraisal/cycle_detail.html"
+
+    def get_context_data(self, **kwargs):
+        _require_hr(self.request.user)
+        context = super().get_context_data(**kwargs)
+        cycle = get_object_or_404(AppraisalCycle.objects.select_related("scope"), pk=kwargs["pk"])
+        appraisals = list(
+            Appraisal.objects.filter(cycle=cycle)
+            .select_related("employee", "reviewer", "department", "cycle")
+            .order_by("department__path", "employee__employee_no")
+        )
+        today = timezone.localdate()
+        units, overdue = {}, []
+        for appraisal in appraisals:
+            unit = units.setdefault(
+                appraisal.department_id,
+                {"unit": appraisal.department, "counts": Counter(), "total": 0},
+            )
+            unit["counts"][progress_of(appraisal)] += 1
+            unit["total"] += 1
+            appraisal.late = late(appraisal, today)
+            if appraisal.late:
+                overdue.append(appraisal)
+        totals = Counter(progress_of(a) for a in appraisals)
+        context.update(
+            cycle=cycle,
+            units=[{**u, "cells": [u["counts"].get(key, 0) for key, _label in PROGRESS]} for u in units.values()],
+            totals=[totals.get(key, 0) for key, _label in PROGRESS],
+            total=len(appraisals),
+            progress_labels=PROGRESS,
+            overdue=overdue,
+            events=cycle.events.select_related("user").order_by("-at"),
+            left_out=cycle.left_out or [],
+        )
+        return context
+
+    def post(self, request, pk):
+        _require_hr(request.user)
+        cycle = get_object_or_404(AppraisalCycle, pk=pk)
+        action = request.POST.get("action")
+        steps = {
+            "open": lambda: cycle_open(cycle=cycle, user=request.user),
+            "start_calibration": lambda: cycle_start_calibration(cycle=cycle, user=request.user),
+            "close": lambda: cycle_close(cycle=cycle, user=request.user),
+            "reopen": lambda: cycle_reopen(cycle=cycle, reason=request.POST.get("reason", ""), user=request.user),
+        }
+        if action not in steps:
+            messages.error(request, _("Unknown step."))
+            return redirect("cycle-page", pk)
+        try:
+            steps[action]()
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        except (ConcurrentUpdate, Conflict) as error:
+            messages.error(request, str(error))
+        else:
+            cycle.refresh_from_db()
+            messages.success(
+                request, _("%(cycle)s is now %(state)s.") % {"cycle": cycle, "state": cycle.get_state_display()}
+            )
+        return redirect("cycle-page", pk)
+
+
+def _bar_chart(distribution, codes):
+    """Bars of band shares per unit with the guideline marks, laid out for an SVG drawn on the server."""
+    rows = [*distribution["units"], {**distribution["total"], "name": _("All units"), "is_total": True}]
+    width, label_width, row_height = 720, 150, 30
+    scale = (width - label_width - 20) / 100
+    guideline = distribution["guideline"]
+    bars = []
+    for index, row in enumerate(rows):
+        x, segments = label_width, []
+        for code in codes:
+            share = float(row["shares"][code])
+            segments.append({"code": code, "x": round(x, 1), "width": round(share * scale, 1),
+                             "share": row["shares"][code], "count": row["counts"][code]})  # fmt: skip
+            x += share * scale
+        bars.append({"y": index * row_height + 24, "label": row["name"] or "—", "segments": segments, "row": row})
+    return {
+        "width": width,
+        "height": len(rows) * row_height + 44,
+        "label_width": label_width,
+        "bars": bars,
+        "s_x": round(label_width + float(guideline["s_max"]) * scale, 1),
+        "sa_x": round(label_width + float(guideline["sa_max"]) * scale, 1),
+        "guideline": guideline,
+        "bar_height": row_height - 10,
+        "ticks": [{"x": round(label_width + p * scale, 1), "label": f"{p}%"} for p in (0, 25, 50, 75, 100)],
+    }
+
+
+class CalibrationView(LoginRequiredMixin, TemplateView):
+    """The band distribution per unit against the guideline, the people behind each bar, and moving a band."""
+
+    template_name = "appraisal/calibration.html"
+
+    def get_context_data(self, **kwargs):
+        _require_hr(self.request.user)
+        context = super().get_context_data(**kwargs)
+        cycle = get_object_or_404(AppraisalCycle.objects.select_related("scope"), pk=kwargs["pk"])
+        codes = band_codes()
+        distribution = cycle_distribution(cycle)
+        context.update(
+            cycle=cycle,
+            codes=codes,
+            distribution=distribution,
+            chart=_bar_chart(distribution, codes),
+            can_move=cycle.state == CycleState.CALIBRATION,
+        )
+        return context
+
+    def post(self, request, pk):
+        _require_hr(request.user)
+        appraisal = get_object_or_404(
+            Appraisal.objects.select_related("employee"), pk=request.POST.get("appraisal"), cycle_id=pk
+        )
+        try:
+            appraisal_calibrate(
+                appraisal=appraisal,
+                band=request.POST.get("band", ""),
+                reason=request.POST.get("reason", ""),
+                user=request.user,
+                expected_revision=int(request.POST["revision"]) if request.POST.get("revision", "").isdigit() else None,
+            )
+        except ValidationError as error:
+            for texts in error.message_dict.values():
+                messages.error(request, f"{appraisal.employee.name}: {' '.join(texts)}")
+        except (ConcurrentUpdate, Conflict) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved to %(band)s.") % {"name": appraisal.employee.name, "band": request.POST.get("band")},
+            )
+        return redirect("cycle-calibration", pk)
+
+
+class ResultsView(LoginRequiredMixin, TemplateView):
+    template_name = "appraisal/results.html"
+
+    def get_context_data(self, **kwargs):
+        _require_hr(self.request.user)
+        context = super().get_context_data(**kwargs)
+        cycle = get_object_or_404(AppraisalCycle, pk=kwargs["pk"])
+        rows = cycle_results(cycle)
+        context.update(cycle=cycle, rows=rows, candidates=[r for r in rows if r["promotion_candidate"]])
+        return context
+
+
+class ResultsExportView(LoginRequiredMixin, View):
+    def get(self, request, pk, fmt):
+        _require_hr(request.user)
+        cycle = get_object_or_404(AppraisalCycle, pk=pk)
+        if fmt == "xlsx":
+            response = HttpResponse(
+                exports.results_xlsx(cycle),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = HttpResponse(exports.results_csv(cycle), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="results-{cycle.name}.{fmt}"'
+        return response

@@ -1,0 +1,178 @@
+"""A quarter through the appraisal pages: HR opens it, the employee self-assesses, the manager scores,
+HR calibrates and closes, the employee acknowledges; and what each of them may not do."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from appraisal.models import Appraisal, AppraisalCycle
+from tests.web.conftest import holder, login_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quarter(people, client_for):
+    """2026-Q4 created and opened through the cycle pages; logins for a sales rep and their manager."""
+    login_for("rep_q4", employee=holder("销售代表"))
+    login_for("manager_q4", employee=holder("区域销售经理"))
+    hr = client_for("hr")
+    response = hr.post(reverse("cycles-page"), {
+        "name": "2026-Q4", "period_start": "2026-10-01", "period_end": "2026-12-31",
+        "self_deadline": "2027-01-10", "review_deadline": "2027-01-20", "scope": "",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cycle = AppraisalCycle.objects.get(name="2026-Q4")
+    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "open"}).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.state == "open"
+    appraisal = Appraisal.objects.get(cycle=cycle, employee=holder("销售代表"))
+    return {"cycle": cycle, "appraisal": appraisal, "hr": hr}
+
+
+def signed_in(name):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=name))
+    return client
+
+
+def line_values(appraisal, field):
+    """A full set of answers: actuals at target, levels at the top of their scale."""
+    data = {}
+    for line in appraisal.lines.all():
+        if line.kind == "quantitative":
+            data[f"line-{line.pk}-actual"] = str(line.target)
+        else:
+            data[f"line-{line.pk}-{field}"] = str(max(int(level["level"]) for level in line.levels))
+    return data
+
+
+def test_a_whole_quarter_through_the_pages(quarter):
+    appraisal, cycle, hr = quarter["appraisal"], quarter["cycle"], quarter["hr"]
+    rep, manager = signed_in("rep_q4"), signed_in("manager_q4")
+    page = reverse("appraisal-page", args=[appraisal.pk])
+
+    assert "2026-Q4" in rep.get(reverse("appraisals-page")).content.decode()
+    html = rep.get(page).content.decode()
+    assert 'id="appraisal-form"' in html and "-self_score" in html and "-manager_score" not in html
+
+    data = {**line_values(appraisal, "self_score"), "self_comment": "本季度完成了区域目标。", "revision": appraisal.revision}
+    assert rep.post(page, {**data, "action": "save"}).status_code == 302
+    appraisal.refresh_from_db()
+    assert appraisal.self_comment == "本季度完成了区域目标。" and appraisal.state == "self_assessment"
+    assert rep.post(page, {**data, "revision": appraisal.revision, "action": "submit"}).status_code == 302
+    appraisal.refresh_from_db()
+    assert appraisal.state == "manager_review"
+
+    team = manager.get(reverse("appraisals-page")).content.decode()
+    assert f'data-employee="{appraisal.employee.employee_no}"' in team
+    html = manager.get(page).content.decode()
+    assert "-manager_score" in html and 'id="feedback"' in html
+    data = {**line_values(appraisal, "manager_score"), "feedback_date": "2027-01-12",
+            "feedback_notes": "肯定了渠道拓展,下季度关注回款。", "revision": appraisal.revision}  # fmt: skip
+    response = manager.post(page, {**data, "action": "submit"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    appraisal.refresh_from_db()
+    assert appraisal.reviewed is not None and appraisal.final_score is not None
+
+    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"}).status_code == 302
+    calibration = reverse("cycle-calibration", args=[cycle.pk])
+    assert "<svg" in hr.get(calibration).content.decode()
+    response = hr.post(calibration, {"appraisal": appraisal.pk, "band": "A", "reason": "跨部门评价一般,校准为A。"})
+    assert response.status_code == 302
+    appraisal.refresh_from_db()
+    assert (appraisal.band, appraisal.band_reason) == ("A", "跨部门评价一般,校准为A。")
+    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "close"}).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.state == "closed"
+
+    html = rep.get(page).content.decode()
+    assert 'id="result"' in html and "跨部门评价一般,校准为A。" in html and 'id="acknowledge"' in html
+    rep.post(page, {"action": "acknowledge", "objection": "", "revision": Appraisal.objects.get(pk=appraisal.pk).revision})
+    appraisal.refresh_from_db()
+    assert appraisal.state == "acknowledged"
+
+    export = hr.get(reverse("cycle-results-export", args=[cycle.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    mine = next(row for row in rows if row[0] == appraisal.employee.employee_no)
+    assert mine[header.index("最终等级 Band")] == "A"
+    assert mine[header.index("校准理由 Calibration reason")] == "跨部门评价一般,校准为A。"
+
+
+def test_scores_off_the_scale_are_refused_beside_the_field(quarter):
+    appraisal = quarter["appraisal"]
+    rep = signed_in("rep_q4")
+    page = reverse("appraisal-page", args=[appraisal.pk])
+    rated = appraisal.lines.filter(kind="rated").first()
+    data = {**line_values(appraisal, "self_score"), f"line-{rated.pk}-self_score": "9", "revision": appraisal.revision}
+    response = rep.post(page, {**data, "action": "save"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'name="line-{rated.pk}-self_score"' in html and "is not on its scale" in html
+    assert 'value="9"' in html, "the typed value is kept"
+    rated.refresh_from_db()
+    assert rated.self_score is None, "nothing saved"
+
+    preview = rep.post(reverse("appraisal-preview", args=[appraisal.pk]), data).content.decode()
+    assert 'id="score-summary"' in preview and f'id="err-{rated.pk}-self_score"' in preview
+    assert "is not on its scale" in preview
+
+
+def test_the_live_total_follows_the_typed_scores(quarter):
+    appraisal = quarter["appraisal"]
+    rep = signed_in("rep_q4")
+    url = reverse("appraisal-preview", args=[appraisal.pk])
+    top = rep.post(url, line_values(appraisal, "self_score")).content.decode()
+    low = {k: ("1" if k.endswith("self_score") else "0") for k in line_values(appraisal, "self_score")}
+    bottom = rep.post(url, low).content.decode()
+    assert 'data-score="final">' in top and top != bottom
+    appraisal.refresh_from_db()
+    assert appraisal.lines.filter(actual__isnull=False).count() == 0, "the preview saves nothing"
+
+
+def test_a_manager_cannot_open_an_appraisal_outside_their_team(quarter):
+    other = Appraisal.objects.filter(cycle=quarter["cycle"]).exclude(reviewer__position__title="区域销售经理").first()
+    manager = signed_in("manager_q4")
+    assert manager.get(reverse("appraisal-page", args=[other.pk])).status_code == 404
+    assert manager.post(reverse("appraisal-page", args=[other.pk]), {"action": "save"}).status_code == 404
+    assert manager.get(reverse("cycle-page", args=[quarter["cycle"].pk])).status_code == 403
+
+
+def test_nothing_changes_after_the_cycle_closes(quarter):
+    appraisal, cycle, hr = quarter["appraisal"], quarter["cycle"], quarter["hr"]
+    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"})
+    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "close"})
+    rep = signed_in("rep_q4")
+    page = reverse("appraisal-page", args=[appraisal.pk])
+    html = rep.get(page).content.decode()
+    assert 'id="appraisal-form"' not in html and 'id="closed-notice"' in html
+    response = rep.post(page, {**line_values(appraisal, "self_score"), "action": "save"}, follow=True)
+    assert "cannot be changed now" in response.content.decode()
+    assert appraisal.lines.filter(actual__isnull=False).count() == 0
+    response = hr.post(reverse("cycle-calibration", args=[cycle.pk]), {"appraisal": appraisal.pk, "band": "S", "reason": "x"})
+    appraisal.refresh_from_db()
+    assert appraisal.band != "S"
+
+
+def test_employees_do_not_run_cycles(quarter):
+    rep = signed_in("rep_q4")
+    for url in (reverse("cycles-page"), reverse("cycle-page", args=[quarter["cycle"].pk]),
+                reverse("cycle-calibration", args=[quarter["cycle"].pk]),
+                reverse("cycle-results", args=[quarter["cycle"].pk])):  # fmt: skip
+        assert rep.get(url).status_code == 403, url
+
+
+def test_a_cycle_with_bad_dates_is_refused_naming_the_field(people, client_for):
+    hr = client_for("hr")
+    response = hr.post(reverse("cycles-page"), {"name": "", "period_start": "2026-10-01", "period_end": "2026-09-01",
+                                                "self_deadline": "", "review_deadline": "", "scope": ""})  # fmt: skip
+    assert response.status_code == 400
+    assert 'name="name" value="" placeholder="2026-Q4" maxlength="32" aria-invalid="true"' in response.content.decode()
+    assert not AppraisalCycle.objects.filter(period_start="2026-10-01").exists()
