@@ -8,6 +8,7 @@ from orgdesign import views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.HomeView.as_view(), name="home"),
+    path("favicon.ico", views.favicon),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("departments.urls")),

@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, F, Q, Sum
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.generic import TemplateView
 
 from appraisal.choices import AppraisalState, CycleState
@@ -11,6 +13,11 @@ from departments.models import Department
 from orgdesign import access
 from positions.models import DescriptionDraft, Employee, Position
 from positions.selectors import position_rows
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 class LoginView(auth_views.LoginView):

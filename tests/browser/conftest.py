@@ -56,16 +56,20 @@ def _restore_migration_data():
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    """The seed organisation with demo people, and logins: hr, reviewer (both HR), brand_specialist (employee)."""
+    """The seed organisation with demo people, and logins: hr, reviewer (both HR), brand_specialist and rep
+    (employees), regional_manager (the rep's manager)."""
     _restore_migration_data()
     call_command("seed_org", "--demo", verbosity=0)
     hr_group = Group.objects.get(name=HR_ADMIN)
     for name in ("hr", "reviewer"):
         get_user_model().objects.create_user(name, password=PASSWORD).groups.add(hr_group)
-    specialist = Employee.objects.filter(position__title="品牌专员").order_by("employee_no").first()
-    employee_update(
-        employee=specialist, user=get_user_model().objects.create_user("brand_specialist", password=PASSWORD)
-    )
+    for username, title in [
+        ("brand_specialist", "品牌专员"),
+        ("rep", "销售代表"),
+        ("regional_manager", "区域销售经理"),
+    ]:
+        person = Employee.objects.filter(position__title=title, active=True).order_by("employee_no").first()
+        employee_update(employee=person, user=get_user_model().objects.create_user(username, password=PASSWORD))
     return live_server.url
 
 

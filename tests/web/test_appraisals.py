@@ -61,7 +61,11 @@ def test_a_whole_quarter_through_the_pages(quarter):
     html = rep.get(page).content.decode()
     assert 'id="appraisal-form"' in html and "-self_score" in html and "-manager_score" not in html
 
-    data = {**line_values(appraisal, "self_score"), "self_comment": "本季度完成了区域目标。", "revision": appraisal.revision}
+    data = {
+        **line_values(appraisal, "self_score"),
+        "self_comment": "本季度完成了区域目标。",
+        "revision": appraisal.revision,
+    }
     assert rep.post(page, {**data, "action": "save"}).status_code == 302
     appraisal.refresh_from_db()
     assert appraisal.self_comment == "本季度完成了区域目标。" and appraisal.state == "self_assessment"
@@ -93,7 +97,9 @@ def test_a_whole_quarter_through_the_pages(quarter):
 
     html = rep.get(page).content.decode()
     assert 'id="result"' in html and "跨部门评价一般,校准为A。" in html and 'id="acknowledge"' in html
-    rep.post(page, {"action": "acknowledge", "objection": "", "revision": Appraisal.objects.get(pk=appraisal.pk).revision})
+    rep.post(
+        page, {"action": "acknowledge", "objection": "", "revision": Appraisal.objects.get(pk=appraisal.pk).revision}
+    )
     appraisal.refresh_from_db()
     assert appraisal.state == "acknowledged"
 
@@ -156,7 +162,9 @@ def test_nothing_changes_after_the_cycle_closes(quarter):
     response = rep.post(page, {**line_values(appraisal, "self_score"), "action": "save"}, follow=True)
     assert "cannot be changed now" in response.content.decode()
     assert appraisal.lines.filter(actual__isnull=False).count() == 0
-    response = hr.post(reverse("cycle-calibration", args=[cycle.pk]), {"appraisal": appraisal.pk, "band": "S", "reason": "x"})
+    response = hr.post(
+        reverse("cycle-calibration", args=[cycle.pk]), {"appraisal": appraisal.pk, "band": "S", "reason": "x"}
+    )
     appraisal.refresh_from_db()
     assert appraisal.band != "S"
 
