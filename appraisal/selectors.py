@@ -32,7 +32,7 @@ def cycle_distribution(cycle):
     rows = (
         Appraisal.objects.filter(cycle=cycle, reviewed__isnull=False)
         .order_by("employee__employee_no")
-        .values("id", "band", "computed_band", "final_score", "employee__name", "employee__employee_no",
+        .values("id", "revision", "band", "computed_band", "final_score", "employee__name", "employee__employee_no",
                 "department__path", "band_reason")
     )  # fmt: skip
     groups = defaultdict(list)
@@ -60,7 +60,7 @@ def _distribution(unit, people, codes, policy):
     people_by_band = defaultdict(list)
     for person in people:
         people_by_band[person["band"] or person["computed_band"]].append({
-            "appraisal": person["id"], "employee_no": person["employee__employee_no"],
+            "appraisal": person["id"], "revision": person["revision"], "employee_no": person["employee__employee_no"],
             "name": person["employee__name"], "final_score": person["final_score"],
             "computed_band": person["computed_band"], "band": person["band"] or person["computed_band"],
             "reason": person["band_reason"],

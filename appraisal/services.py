@@ -531,13 +531,14 @@ def cycle_close(*, cycle, user=None):
     if bands:
         reviewed.update(
             state=AppraisalState.CALIBRATED,
+            revision=F("revision") + 1,
             bonus_coefficient=Case(
                 *[When(band=code, then=Value(coef)) for code, _low, coef, _m in bands], default=None
             ),
             merit_increase=Case(*[When(band=code, then=Value(merit)) for code, _low, _c, merit in bands], default=None),
         )
     else:
-        reviewed.update(state=AppraisalState.CALIBRATED)
+        reviewed.update(state=AppraisalState.CALIBRATED, revision=F("revision") + 1)
     _record_current(Appraisal, reviewed_ids, user=user)
     cycle.closed = timezone.now()
     claim_revision(cycle)
@@ -557,7 +558,10 @@ def cycle_reopen(*, cycle, reason, user=None):
     finished_ids = list(finished.values_list("id", flat=True))
     # Bands HR did not move are recomputed at the next close; results may change, so acknowledgements lapse.
     finished.filter(band_adjusted_by__isnull=True).update(band="")
-    finished.update(state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None, acknowledged=None)
+    finished.update(
+        state=AppraisalState.MANAGER_REVIEW, bonus_coefficient=None, merit_increase=None, acknowledged=None,
+        revision=F("revision") + 1,
+    )  # fmt: skip
     _record_current(Appraisal, finished_ids, user=user)
     cycle.closed = None
     claim_revision(cycle)
@@ -656,8 +660,14 @@ def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revis
         changed.append(line)
     if errors:
         raise ValidationError(errors)
-    for line in changed:
-        line.full_clean(exclude=["appraisal", "indicator"])
+    for index, line in enumerate(changed):
+        try:
+            line.full_clean(exclude=["appraisal", "indicator"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"lines[{index}].{field}"] = messages
+    if errors:
+        raise ValidationError(errors)
     if changed:
         AppraisalLine.objects.bulk_update(changed, ["actual", "self_score", "manager_score", "self_comment", "comment"])
         record_bulk_history(AppraisalLine, changed, update=True)

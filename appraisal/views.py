@@ -6,9 +6,11 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,7 +18,7 @@ from django.views.generic import TemplateView
 
 from appraisal import exports
 from appraisal.choices import AppraisalState, CycleState
-from appraisal.models import Appraisal, AppraisalCycle, RatingBand
+from appraisal.models import Appraisal, AppraisalCycle
 from appraisal.selectors import band_codes, cycle_distribution, cycle_results
 from appraisal.services import (
     appraisal_acknowledge,
@@ -68,10 +70,10 @@ def late(appraisal, today=None):
     """Who is overdue: the employee before the self-assessment deadline, the manager before the review deadline."""
     today = today or timezone.localdate()
     cycle = appraisal.cycle
-    if cycle.state != CycleState.OPEN:
+    if cycle.state not in (CycleState.OPEN, CycleState.CALIBRATION):
         return None
     if appraisal.state == AppraisalState.SELF_ASSESSMENT and today > cycle.self_deadline:
-        return "employee"
+        return "employee" if cycle.state == CycleState.OPEN else None
     if appraisal.reviewed is None and today > cycle.review_deadline:
         return "manager"
     return None
@@ -103,14 +105,20 @@ def _typed_lines(data, appraisal, role):
                 typed[name] = None
             elif name == "actual":
                 try:
-                    typed[name] = Decimal(raw)
+                    number = Decimal(raw)
                 except InvalidOperation:
+                    number = None
+                if number is None or not number.is_finite():
                     errors[(line.pk, name)] = _("Enter a number.")
+                    typed[name] = raw  # shown again as typed
+                else:
+                    typed[name] = number
             else:
                 try:
                     typed[name] = int(raw)
                 except ValueError:
                     errors[(line.pk, name)] = _("Enter a whole number on the scale.")
+                    typed[name] = raw
         values[line.pk] = typed
     return values, errors
 
@@ -179,6 +187,9 @@ class AppraisalDetailView(LoginRequiredMixin, TemplateView):
         if request.user.is_authenticated:
             self.appraisal = _visible_appraisal(request.user, kwargs["pk"])
             self.role = access.appraisal_role(request.user, self.appraisal)
+            person = access.employee_of(request.user)
+            if self.role == "hr" and person is not None and self.appraisal.reviewer_id == person.pk:
+                self.role = "manager"  # HR scoring their own team does it as its manager, on the same page
         return super().dispatch(request, *args, **kwargs)
 
     def editable_as(self):
@@ -205,8 +216,6 @@ class AppraisalDetailView(LoginRequiredMixin, TemplateView):
         preview = None
         if mode is not None:
             preview, _errors = appraisal_preview(appraisal=a, role=mode, lines={})
-        bands = {band.code: band for band in RatingBand.objects.all()}
-        final_band = (a.band or a.computed_band) if a.reviewed else ""
         context.update(
             appraisal=a,
             lines=lines,
@@ -217,7 +226,7 @@ class AppraisalDetailView(LoginRequiredMixin, TemplateView):
             preview=preview,
             show_result=a.state in (AppraisalState.CALIBRATED, AppraisalState.ACKNOWLEDGED)
             or (self.role in ("manager", "hr") and a.reviewed is not None),
-            final_band=bands.get(final_band),
+            show_self=self.role != "manager" or a.self_submitted is not None,
             can_acknowledge=self.role == "employee" and a.state == AppraisalState.CALIBRATED,
             progress=progress_of(a),
             late=late(a),
@@ -232,38 +241,42 @@ class AppraisalDetailView(LoginRequiredMixin, TemplateView):
         if action == "acknowledge":
             return self.acknowledge(revision)
         mode = self.editable_as()
-        if mode is None:
-            messages.error(request, _("This appraisal cannot be changed now."))
-            return redirect("appraisal-page", self.appraisal.pk)
-        typed, conversion_errors = _typed_lines(request.POST, self.appraisal, mode)
+        parse_as = mode or (self.role if self.role in LINE_FIELDS else None)
+        if parse_as is None:
+            raise PermissionDenied(_("This appraisal cannot be changed by you."))
+        typed, conversion_errors = _typed_lines(request.POST, self.appraisal, parse_as)
         fields = {}
-        for name in APPRAISAL_FIELDS[mode]:
+        for name in APPRAISAL_FIELDS[parse_as]:
             if name in request.POST:
                 fields[name] = request.POST.get(name, "").strip()
         if "feedback_date" in fields:
             fields["feedback_date"] = fields["feedback_date"] or None
+        if mode is None:  # closed or moved on while this was typed: refuse, and show what was typed
+            messages.error(request, _("This appraisal cannot be changed now."))
+            return self.refused({}, {}, typed, fields, status=409)
         if conversion_errors:
             return self.refused(conversion_errors, {}, typed, fields)
         lines = list(self.appraisal.lines.all())
         try:
-            appraisal = appraisal_update(
-                appraisal=self.appraisal,
-                role=mode,
-                fields=fields,
-                lines=[{"id": line.pk, **typed.get(line.pk, {})} for line in lines],
-                expected_revision=revision,
-            )
-            if action == "submit":
-                if mode == "employee":
-                    appraisal_submit_self(appraisal=appraisal)
-                else:
-                    appraisal_submit_review(appraisal=appraisal)
+            with transaction.atomic():  # a refused submit saves nothing either
+                appraisal = appraisal_update(
+                    appraisal=self.appraisal,
+                    role=mode,
+                    fields=fields,
+                    lines=[{"id": line.pk, **typed.get(line.pk, {})} for line in lines],
+                    expected_revision=revision,
+                )
+                if action == "submit":
+                    if mode == "employee":
+                        appraisal_submit_self(appraisal=appraisal)
+                    else:
+                        appraisal_submit_review(appraisal=appraisal)
         except ValidationError as error:
             by_line, rest = _line_errors(error, lines)
             return self.refused(by_line, rest, typed, fields)
         except (ConcurrentUpdate, Conflict) as error:
             messages.error(request, str(error))
-            return redirect("appraisal-page", self.appraisal.pk)
+            return self.refused({}, {}, typed, fields, status=409)
         if action == "submit":
             messages.success(
                 request,
@@ -275,10 +288,16 @@ class AppraisalDetailView(LoginRequiredMixin, TemplateView):
             messages.success(request, _("Saved."))
         return redirect("appraisal-page", self.appraisal.pk)
 
-    def refused(self, line_errors, errors, typed, fields):
+    def refused(self, line_errors, errors, typed, fields, status=400):
+        """The page again with what was typed; if it can no longer be edited, what was typed is listed instead."""
         self.appraisal.refresh_from_db()
         context = self.get_context_data(line_errors=line_errors, errors=errors, typed=typed, typed_appraisal=fields)
-        return self.render_to_response(context, status=400)
+        if context["mode"] is None:
+            context["unsaved"] = [
+                {"line": line, "values": typed.get(line.pk, {})} for line in context["lines"] if typed.get(line.pk)
+            ]
+            context["unsaved_fields"] = {k: v for k, v in fields.items() if v}
+        return self.render_to_response(context, status=status)
 
     def acknowledge(self, revision):
         if self.role != "employee":
@@ -302,9 +321,13 @@ class AppraisalPreviewView(AppraisalDetailView):
     def post(self, request, *args, **kwargs):
         mode = self.editable_as()
         if mode is None:
-            return HttpResponse(status=204)
+            return self.render_to_response({"closed": True, "appraisal": self.appraisal})
         typed, conversion_errors = _typed_lines(request.POST, self.appraisal, mode)
-        preview, errors = appraisal_preview(appraisal=self.appraisal, role=mode, lines=typed)
+        usable = {
+            line_id: {name: value for name, value in values.items() if (line_id, name) not in conversion_errors}
+            for line_id, values in typed.items()
+        }
+        preview, errors = appraisal_preview(appraisal=self.appraisal, role=mode, lines=usable)
         errors.update(conversion_errors)
         lines = list(self.appraisal.lines.all())
         for line in lines:
@@ -463,8 +486,9 @@ class CalibrationView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         _require_hr(request.user)
+        appraisal_id = request.POST.get("appraisal", "")
         appraisal = get_object_or_404(
-            Appraisal.objects.select_related("employee"), pk=request.POST.get("appraisal"), cycle_id=pk
+            Appraisal.objects.select_related("employee"), pk=appraisal_id if appraisal_id.isdigit() else 0, cycle_id=pk
         )
         try:
             appraisal_calibrate(
@@ -475,8 +499,7 @@ class CalibrationView(LoginRequiredMixin, TemplateView):
                 expected_revision=int(request.POST["revision"]) if request.POST.get("revision", "").isdigit() else None,
             )
         except ValidationError as error:
-            for texts in error.message_dict.values():
-                messages.error(request, f"{appraisal.employee.name}: {' '.join(texts)}")
+            messages.error(request, f"{appraisal.employee.name}: {' '.join(error.messages)}")
         except (ConcurrentUpdate, Conflict) as error:
             messages.error(request, str(error))
         else:
@@ -503,6 +526,8 @@ class ResultsExportView(LoginRequiredMixin, View):
     def get(self, request, pk, fmt):
         _require_hr(request.user)
         cycle = get_object_or_404(AppraisalCycle, pk=pk)
+        if fmt not in ("xlsx", "csv"):
+            raise Http404(_("Results download as xlsx or csv."))
         if fmt == "xlsx":
             response = HttpResponse(
                 exports.results_xlsx(cycle),
@@ -510,5 +535,5 @@ class ResultsExportView(LoginRequiredMixin, View):
             )
         else:
             response = HttpResponse(exports.results_csv(cycle), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="results-{cycle.name}.{fmt}"'
+        response["Content-Disposition"] = content_disposition_header(True, f"results-{cycle.name}.{fmt}")
         return response

@@ -79,11 +79,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
         context["cycles"] = [cycle_progress(cycle, visible_appraisals) for cycle in cycles.order_by("-period_start")]
         if person is not None:
+            waiting = dict(
+                visible_appraisals.filter(reviewer=person, state=AppraisalState.MANAGER_REVIEW, reviewed__isnull=True)
+                .values_list("cycle_id")
+                .annotate(n=Count("id"))
+            )
+            for progress in context["cycles"]:
+                progress["waiting"] = waiting.get(progress["cycle"].pk, 0)
+        if person is not None:
             context["my_appraisals"] = (
                 Appraisal.objects.filter(employee=person).select_related("cycle").order_by("-cycle__period_start")[:4]
             )
-            context["team_waiting"] = visible_appraisals.filter(
-                reviewer=person, state=AppraisalState.MANAGER_REVIEW
-            ).count()
         context["units_without_head"] = units.filter(Q(head__isnull=True)).count()
         return context

@@ -30,10 +30,22 @@
     });
   });
 
-  // --- the description form ------------------------------------------------------------------
+  // --- unsaved work: any form marked data-warn-unsaved asks before the page is left ----------
+  var dirty = false;
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (watched) {
+    watched.addEventListener("input", function () { dirty = true; });
+    watched.addEventListener("change", function () { dirty = true; });
+    watched.addEventListener("submit", function () { dirty = false; });
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+  // A refused save comes back with the typed text; it is still unsaved work.
+  if (document.getElementById("form-errors") || document.getElementById("conflict")) { dirty = true; }
+
+  // --- the description form: add, reorder and remove rows -----------------------------------
   var form = document.getElementById("description-form");
   if (!form) { return; }
-  var dirty = false;
   var keyCounter = 0;
 
   function renumber() {
@@ -104,13 +116,7 @@
   });
 
   form.addEventListener("input", function (event) {
-    dirty = true;
     if (event.target.hasAttribute("data-label-source")) { refreshDutyChoices(); }
   });
-  form.addEventListener("submit", function () { renumber(); dirty = false; });
-  window.addEventListener("beforeunload", function (event) {
-    if (dirty) { event.preventDefault(); event.returnValue = ""; }
-  });
-  // A refused save comes back with the typed text; it is still unsaved work.
-  if (document.getElementById("form-errors") || document.getElementById("conflict")) { dirty = true; }
+  form.addEventListener("submit", renumber);
 })();

@@ -184,3 +184,96 @@ def test_a_cycle_with_bad_dates_is_refused_naming_the_field(people, client_for):
     assert response.status_code == 400
     assert 'name="name" value="" placeholder="2026-Q4" maxlength="32" aria-invalid="true"' in response.content.decode()
     assert not AppraisalCycle.objects.filter(period_start="2026-10-01").exists()
+
+
+def test_a_refused_submit_saves_nothing_and_keeps_what_was_typed(quarter):
+    appraisal = quarter["appraisal"]
+    rep = signed_in("rep_q4")
+    page = reverse("appraisal-page", args=[appraisal.pk])
+    quantitative = appraisal.lines.filter(kind="quantitative").first()
+    data = {f"line-{quantitative.pk}-actual": "5", "self_comment": "只填了一项。", "revision": appraisal.revision}
+    response = rep.post(page, {**data, "action": "submit"})
+    assert response.status_code == 400 and "只填了一项。" in response.content.decode()
+    quantitative.refresh_from_db()
+    appraisal.refresh_from_db()
+    assert quantitative.actual is None and appraisal.self_comment == "" and appraisal.state == "self_assessment"
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "12abc"])
+def test_an_actual_that_is_not_a_number_is_refused_as_typed(quarter, typed):
+    appraisal = quarter["appraisal"]
+    rep = signed_in("rep_q4")
+    line = appraisal.lines.filter(kind="quantitative").first()
+    data = {f"line-{line.pk}-actual": typed, "revision": appraisal.revision, "action": "save"}
+    response = rep.post(reverse("appraisal-page", args=[appraisal.pk]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'value="{typed}"' in html and "Enter a number." in html
+    preview = rep.post(reverse("appraisal-preview", args=[appraisal.pk]), data)
+    assert preview.status_code == 200 and "Enter a number." in preview.content.decode()
+
+
+def test_typing_into_a_cycle_that_closed_meanwhile_is_refused_and_shown(quarter):
+    appraisal, cycle, hr = quarter["appraisal"], quarter["cycle"], quarter["hr"]
+    rep = signed_in("rep_q4")
+    page = reverse("appraisal-page", args=[appraisal.pk])
+    revision = appraisal.revision
+    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"})
+    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "close"})
+    response = rep.post(page, {"self_comment": "关闭前写的总结。", "revision": revision, "action": "save"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="unsaved"' in html and "关闭前写的总结。" in html
+    closed = rep.post(reverse("appraisal-preview", args=[appraisal.pk]), {}).content.decode()
+    assert "can no longer be changed" in closed
+
+
+def test_the_manager_sees_self_scores_only_once_submitted(quarter):
+    appraisal = quarter["appraisal"]
+    rep, manager = signed_in("rep_q4"), signed_in("manager_q4")
+    line = appraisal.lines.filter(kind="quantitative").first()
+    rep.post(reverse("appraisal-page", args=[appraisal.pk]),
+             {f"line-{line.pk}-actual": "123.5", "revision": appraisal.revision, "action": "save"})  # fmt: skip
+    assert "123.5" not in manager.get(reverse("appraisal-page", args=[appraisal.pk])).content.decode()
+
+
+def test_hr_who_manages_a_team_scores_it_as_its_manager(quarter):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    appraisal = quarter["appraisal"]
+    get_user_model().objects.get(username="manager_q4").groups.add(Group.objects.get(name="HR admin"))
+    rep = signed_in("rep_q4")
+    rep.post(reverse("appraisal-page", args=[appraisal.pk]),
+             {**line_values(appraisal, "self_score"), "revision": appraisal.revision, "action": "submit"})  # fmt: skip
+    html = signed_in("manager_q4").get(reverse("appraisal-page", args=[appraisal.pk])).content.decode()
+    assert 'id="appraisal-form"' in html and "-manager_score" in html
+
+
+def test_a_band_moved_from_a_stale_page_is_refused(quarter):
+    appraisal, cycle, hr = quarter["appraisal"], quarter["cycle"], quarter["hr"]
+    answers = {**line_values(appraisal, "self_score"), "revision": appraisal.revision, "action": "submit"}
+    signed_in("rep_q4").post(reverse("appraisal-page", args=[appraisal.pk]), answers)
+    appraisal.refresh_from_db()
+    signed_in("manager_q4").post(reverse("appraisal-page", args=[appraisal.pk]), {
+        **line_values(appraisal, "manager_score"), "feedback_date": "2027-01-12", "revision": appraisal.revision,
+        "action": "submit"})  # fmt: skip
+    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"})
+    appraisal.refresh_from_db()
+    url = reverse("cycle-calibration", args=[cycle.pk])
+    stale = appraisal.revision
+    hr.post(url, {"appraisal": appraisal.pk, "band": "C", "reason": "第一位", "revision": stale})
+    response = hr.post(
+        url, {"appraisal": appraisal.pk, "band": "D", "reason": "第二位", "revision": stale}, follow=True
+    )
+    assert "changed by someone else" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.band == "C"
+    assert hr.post(url, {"appraisal": "abc", "band": "C", "reason": "x"}).status_code == 404
+
+
+def test_results_download_only_as_spreadsheets(quarter):
+    hr, cycle = quarter["hr"], quarter["cycle"]
+    assert hr.get(reverse("cycle-results-export", args=[cycle.pk, "html"])).status_code == 404
+    response = hr.get(reverse("cycle-results-export", args=[cycle.pk, "csv"]))
+    assert response.status_code == 200 and "results-2026-Q4.csv" in response["Content-Disposition"]
