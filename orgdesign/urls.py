@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orgdesign import views
+from orgdesign.transfer.views import TransferView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include("departments.urls")),
     path("", include("positions.urls")),
     path("", include("appraisal.urls")),
+    path("", include("orgdesign.transfer.urls")),
+    path("admin/transfer/", admin.site.admin_view(TransferView.as_view()), name="admin-transfer"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("orgdesign.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

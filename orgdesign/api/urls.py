@@ -10,6 +10,7 @@ from appraisal.api.views import (
 )
 from departments.api.views import DepartmentViewSet
 from orgdesign.api.views import ChangesView, OrgChartView, TokenView
+from orgdesign.transfer.views import ExportApiView
 from positions.api.views import EmployeeViewSet, PositionViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -27,5 +28,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("org-chart/", OrgChartView.as_view(), name="org-chart"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("export/<str:name>", ExportApiView.as_view(), name="api-export"),
     path("", include(router.urls)),
 ]
