@@ -270,6 +270,7 @@ def _check_parts(plan):
                           else v) for f, v in values.items()}  # fmt: skip
             row["_fields"] = values
             _field_problems(plan, sheet, row, model(**values), columns, exclude=[fk, "indicator", "duty"])
+    _part_actions(plan)
     # A work standard's duty is a duty number of the same position.
     from positions.models import Duty
 
@@ -295,6 +296,40 @@ def _check_parts(plan):
         if row.get("position") not in owner_codes["positions"]:
             plan.problem("kpi_set_positions", row["_row"], "position",
                          _("There is no position %(code)s.") % {"code": row.get("position")})  # fmt: skip
+
+
+def _part_actions(plan):
+    """Per part row: create (new owner or a longer list), change (differs from the stored part) or unchanged."""
+    for sheet, (label, owner_sheet, fk, columns) in PARTS.items():
+        rows = plan.data.get(sheet)
+        if not rows:
+            continue
+        owner_column = BY_NAME[sheet].owner
+        owner_model = _model(ENTITY[owner_sheet][0])
+        owners = dict(
+            owner_model.objects.filter(code__in={r.get(owner_column) for r in rows}).values_list("code", "id")
+        )
+        order_by = ["level"] if sheet == "indicator_levels" else ["order", "id"]
+        stored = defaultdict(list)
+        for values in (
+            _model(label)
+            .objects.filter(**{f"{fk}_id__in": owners.values()})
+            .order_by(f"{fk}_id", *order_by)
+            .values(f"{fk}_id", *columns.values())
+        ):
+            stored[values.pop(f"{fk}_id")].append(values)
+        position_in_owner = Counter()
+        for row in sorted(rows, key=lambda r: (r.get(owner_column) or "", r.get("order") or r.get("level") or 0)):
+            if row["_row"] in plan.actions[sheet]:
+                continue
+            owner = row.get(owner_column)
+            index = position_in_owner[owner]
+            position_in_owner[owner] += 1
+            existing = stored.get(owners.get(owner), [])
+            if index >= len(existing):
+                plan.actions[sheet][row["_row"]] = CREATE
+            elif any(_norm(existing[index][f]) != _norm(row["_fields"].get(f)) for f in columns.values()):
+                plan.actions[sheet][row["_row"]] = CHANGE
 
 
 def _check_kpi(plan):

@@ -211,3 +211,25 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed_org)
     apply(plan)
     assert DescriptionVersion.objects.count() == before
     assert KpiSet.objects.filter(status="active").count() == 17
+
+
+@pytest.mark.slow
+def test_a_generated_organisation_of_10000_positions_goes_round_trip(db):
+    from orgdesign.transfer.generate import generate
+
+    try:
+        with transaction.atomic():
+            rows = generate(positions=10_000, employees=12_000, seed=7)
+            plan = make_plan(rows)
+            assert plan.problems == []
+            apply(plan)
+            first = workbook_bytes()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not Position.objects.exists()
+    plan = load(first)
+    assert plan.problems == [] and plan.counts()["duties"]["create"] == len(rows["duties"])
+    apply(plan)
+    assert Position.objects.count() == 10_000 and Duty.objects.count() == len(rows["duties"]) > 50_000
+    assert workbook_bytes() == first
