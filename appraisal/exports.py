@@ -8,8 +8,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from appraisal.selectors import RESULT_COLUMNS, cycle_results
-
-FORMULA_START = ("=", "+", "-", "@")
+from orgdesign.spreadsheet import safe_text
 
 
 def _cell(value):
@@ -22,8 +21,7 @@ def _cell(value):
         return value
     if isinstance(value, datetime.datetime):
         return value.isoformat(timespec="seconds")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_text(str(value))
 
 
 def results_csv(cycle):

@@ -128,6 +128,10 @@ PASSWORD_HASHERS = [
 # Failed logins: after AXES_FAILURE_LIMIT failures for one username (or from one address) logins are locked
 # until HR unlocks it (admin "Access attempts", or `manage.py axes_reset_username NAME`).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+
+# Spreadsheet imports: the largest file accepted, and where uploads wait between check and apply.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "20")) * 1024 * 1024
+IMPORT_FOLDER = BASE_DIR / "var" / "imports"
 AXES_COOLOFF_TIME = None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

@@ -6,6 +6,8 @@ from decimal import Decimal
 import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from orgdesign.spreadsheet import safe_text
+
 
 def _default(value):
     if isinstance(value, Decimal):
@@ -56,4 +58,4 @@ def _cell(value):
         text = value.isoformat()
     else:
         text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return safe_text(text)

@@ -15,15 +15,10 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from orgdesign.spreadsheet import safe_text
 from orgdesign.transfer.layout import BOOL, BY_NAME, DATE, DECIMAL, INT, SHEETS
 
-FORMULA_START = ("=", "+", "-", "@")
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def safe_text(text):
-    """Text a spreadsheet shows as written and never runs as a formula (a leading ' is added)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _numbered(rows, owner_key):

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from orgdesign.transfer.export import FORMULA_START
+from orgdesign.spreadsheet import FORMULA_START
 from orgdesign.transfer.layout import BOOL, BY_NAME, DATE, DECIMAL, INT, SHEETS
 
 TRUE_WORDS = {"true", "yes", "y", "1", "是", "x"}
