@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from orgdesign.transfer import progress_bar
 from orgdesign.transfer.generate import generate
 from orgdesign.transfer.load import apply, make_plan
 
@@ -17,14 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--employees", type=int, default=None, help="default: 1.2 per position")
         parser.add_argument("--seed", type=int, default=1)
 
-    def bar(self, label, done, total):
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<32}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
     def handle(self, *args, positions, employees, seed, **options):
         if positions < 3:
             raise CommandError("Generate at least 3 positions.")
@@ -34,7 +27,7 @@ class Command(BaseCommand):
         plan = make_plan(rows)
         if plan.problems:
             raise CommandError("\n".join(str(p) for p in plan.problems[:20]))
-        apply(plan, progress=self.bar)
+        apply(plan, progress=progress_bar(sys.stderr))
         self.stdout.write(
             f"Generated {len(rows['units'])} units, {len(rows['positions'])} positions, {len(rows['duties'])} duties, "
             f"{len(rows['employees'])} people in {time.monotonic() - started:.1f} s."

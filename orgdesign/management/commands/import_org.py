@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from orgdesign.transfer import progress_bar
 from orgdesign.transfer.layout import BY_NAME
 from orgdesign.transfer.load import REFUSED, apply, make_plan
 from orgdesign.transfer.read import ImportRefused, read
@@ -23,18 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", choices=sorted(BY_NAME), help="the sheet a CSV file holds")
         parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
 
-    def bar(self, label, done, total):
-        if self.verbosity < 1:
-            return
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<32}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
     def handle(self, *args, files, sheet, dry_run, verbosity, **options):
-        self.verbosity = verbosity
         data, problems = {}, []
         for file in files:  # rows may refer to rows of the other files given with them
             path = Path(file)
@@ -46,10 +36,11 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(str(p) for p in refused.problems)) from None
             data.update(rows)
             problems += found
-        self.bar("checking", 0, 1)
+        bar = progress_bar(sys.stderr) if verbosity else (lambda *a: None)
+        bar("checking", 0, 1)
         plan = make_plan(data)
         plan.problems[:0] = problems
-        self.bar("checked", 1, 1)
+        bar("checked", 1, 1)
         if verbosity >= 2:
             for sheet_name, row, action, _row in plan.rows_with_actions():
                 self.stdout.write(f"{sheet_name} row {row}: {action}")
@@ -65,5 +56,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(self.style.SUCCESS("Dry run: every row can be imported; nothing was changed."))
             return
-        apply(plan, progress=self.bar)
+        apply(plan, progress=bar)
         self.stdout.write(self.style.SUCCESS("Imported."))
