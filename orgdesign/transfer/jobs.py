@@ -59,7 +59,6 @@ def check(data, filename, user):
 
 
 def _run(token, user):
-    close_old_connections()
     try:
         current = state(token)
         rows, problems = read((folder() / f"{token}.upload").read_bytes(), current["filename"])
@@ -82,6 +81,14 @@ def _run(token, user):
               problem_count=1)  # fmt: skip
     finally:
         (folder() / f"{token}.upload").unlink(missing_ok=True)
+
+
+def _in_thread(token, user):
+    """The background run owns its database connection: a fresh one in, closed on the way out."""
+    close_old_connections()
+    try:
+        _run(token, user)
+    finally:
         connection.close()
 
 
@@ -91,6 +98,6 @@ def start(token, user, *, background=True):
         return
     _save(token, state="running", step="", done=0, total=9)
     if background:
-        threading.Thread(target=_run, args=(token, user), daemon=True, name=f"import-{token[:8]}").start()
+        threading.Thread(target=_in_thread, args=(token, user), daemon=True, name=f"import-{token[:8]}").start()
     else:
         _run(token, user)

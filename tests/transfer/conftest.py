@@ -1,1 +1,1 @@
-from tests.web.conftest import brand_manager, client_for, people  # noqa: F401 - the same logins as the page tests
+from tests.web.conftest import brand_manager, client_for, people, seeded  # noqa: F401 - the page tests' logins

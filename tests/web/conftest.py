@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from orgdesign.access import HR_ADMIN
@@ -24,19 +25,40 @@ def login_for(username, *, employee=None):
     return user
 
 
+USERNAMES = ("hr", "reviewer", "market_manager", "brand_specialist", "rep")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The seed organisation with demo people and the logins, loaded once per test module.
+
+    Seeding takes seconds (more on PostgreSQL), so a module shares one: it is loaded inside a
+    transaction that stays open for the module and is rolled back after it; each test runs in a
+    savepoint of its own inside it, as usual, so tests still cannot see each other's writes.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_org", "--demo", verbosity=0)
+            login_for("hr")
+            login_for("reviewer")
+            login_for("market_manager", employee=holder("市场部经理"))
+            login_for("brand_specialist", employee=holder("品牌专员"))
+            login_for("rep", employee=holder("销售代表"))
+            hr_admin = Group.objects.get(name=HR_ADMIN)
+            for name in ("hr", "reviewer"):
+                get_user_model().objects.get(username=name).groups.add(hr_admin)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def people(db):
-    call_command("seed_org", "--demo", verbosity=0)
-    users = {
-        "hr": login_for("hr"),
-        "reviewer": login_for("reviewer"),
-        "market_manager": login_for("market_manager", employee=holder("市场部经理")),
-        "brand_specialist": login_for("brand_specialist", employee=holder("品牌专员")),
-        "rep": login_for("rep", employee=holder("销售代表")),
-    }
-    for name in ("hr", "reviewer"):
-        users[name].groups.add(Group.objects.get(name=HR_ADMIN))
-    return users
+def people(seeded, db):
+    """The logins of the seeded organisation, read afresh for each test."""
+    return {user.username: user for user in get_user_model().objects.filter(username__in=USERNAMES)}
 
 
 @pytest.fixture
