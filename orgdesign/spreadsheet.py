@@ -1,6 +1,6 @@
 """What every file we hand to a spreadsheet program shares: text that is never run as a formula."""
 
-FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(text):

@@ -43,13 +43,25 @@ def _save(token, **changes):
     return current
 
 
+def _forget_old_uploads(days=2):
+    """Uploads and reports older than `days` go: they hold people's data and are never needed again."""
+    import time
+
+    cutoff = time.time() - days * 24 * 3600
+    for path in folder().iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def check(data, filename, user):
     """Read and check an upload; keep it for applying. Returns (token, plan)."""
     rows, problems = read(data, filename)
     plan = make_plan(rows)
     plan.problems[:0] = problems
     token = secrets.token_hex(16)
-    (folder() / f"{token}.upload").write_bytes(data)
+    _forget_old_uploads()
+    if not plan.problems:  # a refused file is never applied, so it is not kept
+        (folder() / f"{token}.upload").write_bytes(data)
     _save(
         token, user=user.pk, filename=filename, state="checked", counts=plan.counts(),
         problems=[p.as_dict() for p in plan.problems[:500]], problem_count=len(plan.problems),
@@ -61,7 +73,7 @@ def check(data, filename, user):
 def _run(token, user):
     try:
         current = state(token)
-        rows, problems = read((folder() / f"{token}.upload").read_bytes(), current["filename"])
+        rows, problems = read((folder() / f"{token}.running").read_bytes(), current["filename"])
         plan = make_plan(rows)
         plan.problems[:0] = problems
 
@@ -80,7 +92,7 @@ def _run(token, user):
         _save(token, state="failed", problems=[{"sheet": "", "row": None, "column": None, "message": str(error)}],
               problem_count=1)  # fmt: skip
     finally:
-        (folder() / f"{token}.upload").unlink(missing_ok=True)
+        (folder() / f"{token}.running").unlink(missing_ok=True)
 
 
 def _in_thread(token, user):
@@ -95,6 +107,10 @@ def _in_thread(token, user):
 def start(token, user, *, background=True):
     """Apply a checked upload; in the background (the page follows its progress) unless told otherwise."""
     if state(token).get("state") != "checked":
+        return
+    try:  # renaming is atomic: of two requests to apply the same upload, one wins
+        (folder() / f"{token}.upload").rename(folder() / f"{token}.running")
+    except FileNotFoundError:
         return
     _save(token, state="running", step="", done=0, total=9)
     if background:

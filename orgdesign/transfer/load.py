@@ -39,6 +39,11 @@ ENTITY = {  # sheet: (app model label, key field, {column: model field}) for pla
                   "attitude_weight": "attitude_weight", "description": "description"}),
 }  # fmt: skip
 DEFAULTS = {"is_key": False, "active": True, "retired": False, "order": 0}
+LINKS = {  # link columns per entity sheet and the stored code they are compared with
+    "units": {"parent": "parent__code", "head": "head__code"},
+    "positions": {"unit": "department__code", "reports_to": "reports_to__code"},
+    "employees": {"position": "position__code"},
+}
 PARTS = {  # sheet: (model label, owner sheet, owner fk field, {column: model field})
     "unit_duties": ("departments.DepartmentDuty", "units", "department",
                     {"order": "order", "area": "area", "area_en": "area_en", "title": "title", "title_en": "title_en",
@@ -130,18 +135,21 @@ def make_plan(data):
     for sheet, rows in data.items():
         _duplicates(plan, sheet, rows)
 
-    # Entities: compare with what is stored, run field rules.
+    # Entities: compare with what is stored, run field rules. Only the columns the file has are
+    # written: a column left out of the file leaves that field as it is.
     for sheet, (label, key, columns) in ENTITY.items():
         rows = data.get(sheet, [])
         model = _model(label)
         stored = {}
+        present = {column for row in rows for column in row}
+        links = {column: lookup for column, lookup in LINKS.get(sheet, {}).items() if column in present}
         if rows:
-            keys = [row.get(key.replace("employee_no", "employee_no")) for row in rows]
-            for values in model.objects.filter(**{f"{key}__in": keys}).values("id", *columns.values()):
+            keys = [row.get(key) for row in rows]
+            for values in model.objects.filter(**{f"{key}__in": keys}).values("id", *columns.values(), *links.values()):
                 stored[values[key]] = values
         plan.existing[sheet] = stored
         for row in rows:
-            fields = {field: row.get(column, DEFAULTS.get(column)) for column, field in columns.items()}
+            fields = {field: row.get(column) for column, field in columns.items() if column in row}
             fields = {f: (DEFAULTS.get(f, "") if v is None and f in DEFAULTS else v) for f, v in fields.items()}
             for f, v in list(fields.items()):
                 if v is None and model._meta.get_field(f).get_internal_type() in ("CharField", "TextField"):
@@ -157,7 +165,9 @@ def make_plan(data):
                 continue
             if old is None:
                 plan.actions[sheet][row["_row"]] = CREATE
-            elif any(_norm(old[f]) != _norm(v) for f, v in fields.items()):
+            elif any(_norm(old[f]) != _norm(v) for f, v in fields.items()) or any(
+                _norm(old[lookup]) != _norm(row.get(column)) for column, lookup in links.items()
+            ):
                 plan.actions[sheet][row["_row"]] = CHANGE
 
     _check_units_and_positions(plan)
@@ -227,14 +237,29 @@ def _check_employees(plan):
     rows = plan.data.get("employees", [])
     position_codes = _final_codes(plan, "positions", "positions.Position")
     holding = dict(Employee.objects.filter(active=True).values_list("employee_no", "position__code"))
+    numbers = [row.get("employee_no") for row in rows]
+    stored_position = dict(
+        Employee.objects.filter(employee_no__in=numbers).values_list("employee_no", "position__code")
+    )
+    stored_active = dict(Employee.objects.filter(employee_no__in=numbers).values_list("employee_no", "active"))
     for row in rows:
         if row.get("position") and row["position"] not in position_codes:
             plan.problem("employees", row["_row"], "position",
                          _("There is no position %(code)s.") % {"code": row["position"]})  # fmt: skip
+        number = row.get("employee_no")
         active = row.get("active") if row.get("active") is not None else True
-        holding[row.get("employee_no")] = row.get("position") if active else None
+        if "active" not in row and number in stored_active:
+            active = stored_active[number]
+        position = row.get("position") if "position" in row else stored_position.get(number)
+        holding[number] = position if active else None
     planned = dict(Position.objects.values_list("code", "headcount"))
-    planned.update({row["code"]: row.get("headcount") for row in plan.data.get("positions", []) if row.get("code")})
+    planned.update(
+        {
+            row["code"]: row["headcount"]
+            for row in plan.data.get("positions", [])
+            if row.get("code") and "headcount" in row
+        }
+    )
     filled = Counter(code for code in holding.values() if code)
     over = {code for code, n in filled.items() if planned.get(code) is not None and n > planned[code]}
     for row in rows:
@@ -293,6 +318,9 @@ def _check_parts(plan):
             plan.problem("kpi_items", row["_row"], "indicator",
                          _("There is no indicator %(code)s.") % {"code": row.get("indicator")})  # fmt: skip
     for row in plan.data.get("kpi_set_positions", []):
+        if row.get("kpi_set") not in owner_codes["kpi_sets"]:
+            plan.problem("kpi_set_positions", row["_row"], "kpi_set",
+                         _("There is no KPI set %(code)s.") % {"code": row.get("kpi_set")})  # fmt: skip
         if row.get("position") not in owner_codes["positions"]:
             plan.problem("kpi_set_positions", row["_row"], "position",
                          _("There is no position %(code)s.") % {"code": row.get("position")})  # fmt: skip
@@ -418,7 +446,9 @@ def _upsert(plan, sheet, refs=None):
             obj = model(id=stored[row[key]]["id"], **row["_fields"])
             changed.append(obj)
     if changed:
-        model.objects.bulk_update(changed, list(row["_fields"]), batch_size=1000)
+        names = sorted({name for row in rows for name in row["_fields"]} - {key})
+        if names:
+            model.objects.bulk_update(changed, names, batch_size=1000)
         if hasattr(model, "revision"):
             model.objects.filter(pk__in=[o.pk for o in changed]).update(revision=F("revision") + 1)
     ids = dict(
@@ -510,6 +540,43 @@ def _replace_parts(plan, sheet, owner_ids, resolve=None):
     return changed
 
 
+def _duty_numbers(position_ids):
+    from positions.models import Duty
+
+    numbers, counters = {}, Counter()
+    for duty_id, position_id in (
+        Duty.objects.filter(position_id__in=position_ids)
+        .order_by("position_id", "order", "id")
+        .values_list("id", "position_id")
+    ):
+        counters[position_id] += 1
+        numbers[duty_id] = (position_id, counters[position_id])
+    return numbers
+
+
+def _duty_links_before(data, all_positions):
+    """When duties are replaced but standards are not in the file, remember which duty number each standard measured."""
+    from positions.models import WorkStandard
+
+    if "duties" not in data or "standards" in data:
+        return {}
+    position_ids = {all_positions[row["position"]] for row in data["duties"] if row.get("position") in all_positions}
+    numbers = _duty_numbers(position_ids)
+    links = WorkStandard.objects.filter(position_id__in=position_ids, duty__isnull=False).values_list("id", "duty_id")
+    return {standard_id: numbers[duty_id] for standard_id, duty_id in links if duty_id in numbers}
+
+
+def _duty_links_after(relink):
+    """Point those standards at the duty with the same number in the new list (none if the list is shorter)."""
+    from positions.models import WorkStandard
+
+    if not relink:
+        return
+    by_number = {number: duty_id for duty_id, number in _duty_numbers({p for p, _n in relink.values()}).items()}
+    standards = [WorkStandard(id=sid, duty_id=by_number.get(number)) for sid, number in relink.items()]
+    WorkStandard.objects.bulk_update(standards, ["duty"], batch_size=1000)
+
+
 class _Resolver:
     def __init__(self, fields, function):
         self.fields, self.function = fields, function
@@ -584,6 +651,11 @@ def apply(plan, *, user=None, progress=None):
         _recompute_unit_paths()
 
         progress(_("positions"), 1, steps)
+        old_superiors = set(
+            Position.objects.filter(code__in=[r.get("code") for r in data.get("positions", [])])
+            .exclude(reports_to=None)
+            .values_list("reports_to_id", flat=True)
+        )
         position_ids, positions_new, positions_changed = _upsert(
             plan, "positions", refs={"department_id": lambda row: all_units.get(row.get("unit"))}
         )
@@ -606,10 +678,12 @@ def apply(plan, *, user=None, progress=None):
         all_sets = dict(_model("appraisal.KpiSet").objects.values_list("code", "id"))
 
         progress(_("description parts"), 3, steps)
+        relink = _duty_links_before(data, all_positions)
         described = set()
         for sheet in ("unit_duties", "mechanisms"):
             _replace_parts(plan, sheet, all_units)
         described |= _replace_parts(plan, "duties", all_positions)
+        _duty_links_after(relink)
         described |= _replace_parts(plan, "authorities", all_positions)
         duty_ids = {}
         if "standards" in data:
@@ -679,7 +753,7 @@ def apply(plan, *, user=None, progress=None):
             from orgdesign import access
 
             access.follow_organisation(
-                employees=people, positions=list(Position.objects.filter(pk__in=positions_changed))
+                employees=people, positions=list(Position.objects.filter(pk__in=set(positions_changed) | old_superiors))
             )
         progress(_("done"), 9, steps)
     return plan.counts()

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -61,7 +62,7 @@ def convert(value, kind):
             return value, None
         if isinstance(value, float) and value.is_integer():
             return int(value), None
-        if isinstance(value, str) and value.lstrip("-").isdigit():
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,15}", value):
             return int(value), None
         return None, _("Enter a whole number.")
     if kind == DECIMAL:
@@ -69,7 +70,7 @@ def convert(value, kind):
             number = Decimal(str(value))
         except InvalidOperation:
             return None, _("Enter a number.")
-        if not number.is_finite():
+        if not number.is_finite() or (number and number.adjusted() > 15):
             return None, _("Enter a number.")
         return number, None
     if kind == BOOL:
@@ -93,6 +94,10 @@ def convert(value, kind):
     # text: numbers typed into text columns (a code like 1001) read as written
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
     text = str(value)
     if text.startswith("'") and text[1:2] in FORMULA_START:
         text = text[1:]  # the mark our export puts before text that looks like a formula
@@ -102,6 +107,9 @@ def convert(value, kind):
 def _check_header(name, header, problems):
     sheet = BY_NAME[name]
     header = [str(h).strip() if h is not None else "" for h in header]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        problems.append(Problem(name, 1, ", ".join(repeated), _("These columns appear more than once.")))
     missing = [c.name for c in sheet.columns if c.required and c.name not in header]
     unknown = [h for h in header if h and h not in sheet.column_names]
     if missing:
@@ -162,6 +170,14 @@ def _read_xlsx(data, problems):
     from openpyxl import load_workbook
 
     try:
+        expanded = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportRefused([Problem("", None, None, _("This is not a readable .xlsx workbook (%(error)s).")
+                                     % {"error": error})]) from None  # fmt: skip
+    if expanded > 25 * max_bytes():
+        raise ImportRefused([Problem("", None, None, _("The workbook unpacks to more than %(limit)s MB.")
+                                     % {"limit": 25 * max_bytes() // (1024 * 1024)})])  # fmt: skip
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ImportRefused([Problem("", None, None, _("This is not a readable .xlsx workbook (%(error)s).")
@@ -183,10 +199,14 @@ def _read_xlsx(data, problems):
             continue
         header = _check_header(name, [cell.value for cell in header_cells], problems)
         raw_rows = []
-        for number, cells in enumerate(iterator, start=2):
-            raw_rows.append((number, [
-                FormulaCell(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value for cell in cells
-            ]))  # fmt: skip
+        try:
+            for number, cells in enumerate(iterator, start=2):
+                raw_rows.append((number, [
+                    FormulaCell(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value for cell in cells
+                ]))  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - openpyxl reads lazily; a damaged sheet fails here
+            raise ImportRefused([Problem(name, len(raw_rows) + 2, None, _("The sheet cannot be read (%(error)s).")
+                                         % {"error": error})]) from None  # fmt: skip
         result[name] = _rows(name, header, raw_rows, problems)
     workbook.close()
     if not result and not problems:
@@ -213,5 +233,15 @@ def _read_csv(data, filename, sheet, problems):
         header = _check_header(name, next(reader), problems)
     except StopIteration:
         return {name: []}, problems
-    rows = _rows(name, header, [(n, row) for n, row in enumerate(reader, start=2)], problems)
+    except csv.Error as error:
+        raise ImportRefused(
+            [Problem(name, 1, None, _("The CSV cannot be read (%(error)s).") % {"error": error})]
+        ) from None
+    try:
+        raw_rows = [(n, row) for n, row in enumerate(reader, start=2)]
+    except csv.Error as error:
+        raise ImportRefused(
+            [Problem(name, None, None, _("The CSV cannot be read (%(error)s).") % {"error": error})]
+        ) from None
+    rows = _rows(name, header, raw_rows, problems)
     return {name: rows}, problems

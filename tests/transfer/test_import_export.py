@@ -238,3 +238,59 @@ def test_a_generated_organisation_of_10000_positions_goes_round_trip(db):
     apply(plan)
     assert Position.objects.count() == 10_000 and Duty.objects.count() == len(rows["duties"]) > 50_000
     assert workbook_bytes() == first
+
+
+def test_columns_left_out_leave_their_fields_and_links_count_as_changes(seed_org):
+    position = Position.objects.get(code="MR-BM")
+    title_en, purpose, revision = position.title_en, position.purpose, position.revision
+    plan = load(workbook(positions=[["code", "title", "unit", "headcount"], ["MR-BM", "品牌经理", "MKT-SA", 1]]))
+    assert plan.problems == [] and plan.counts()["positions"]["change"] == 1, "moving to another unit is a change"
+    apply(plan)
+    position.refresh_from_db()
+    assert (position.title_en, position.purpose) == (title_en, purpose), "fields not in the file stay"
+    assert position.department.code == "MKT-SA" and position.revision == revision + 1
+
+
+def test_editing_duties_keeps_the_standards_on_their_duty_numbers(seed_org):
+    from positions.services import position_write
+
+    position = Position.objects.get(code="MR-BM")
+    position_write(position=position, fields={}, parts={
+        "standards": [{"measure": "品牌知名度", "target": "80", "unit": "%", "duty_index": 1}]})  # fmt: skip
+    rows = [["position", "order", "category", "text"]]
+    rows += [["MR-BM", n, "core", f"职责{n}"] for n in range(1, 5)]
+    apply(load(workbook(duties=rows)))
+    standard = position.standards.get()
+    assert standard.duty is not None and standard.duty.text == "职责2"
+
+
+@pytest.mark.parametrize("value", ["--5", "²", "9" * 40, "1E+999999"])
+def test_numbers_that_are_not_numbers_are_refused_not_crashed_on(db, value):
+    data = workbook(kpi_sets=[["code", "name", "status", "results_weight", "ability_weight", "attitude_weight"],
+                              ["KS-X", "x", "draft", value, 0, 0]],
+                    positions=[["code", "title", "unit", "headcount"], ["P-Z", "甲", "MKT", value]])  # fmt: skip
+    problems = load(data).problems
+    assert any(p.column == "headcount" for p in problems) and any(p.column == "results_weight" for p in problems)
+
+
+def test_a_kpi_set_that_does_not_exist_is_named(seed_org):
+    problems = load(workbook(kpi_set_positions=[["kpi_set", "position"], ["NOPE", "MR-BM"]])).problems
+    assert any(p.column == "kpi_set" and "NOPE" in p.message for p in problems)
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(db, settings):
+    settings.IMPORT_MAX_BYTES = 10_000
+    book = Workbook()
+    book.active.title = "units"
+    book.active.append(["code", "name", "kind"])
+    for _ in range(30_000):
+        book.active.append(["U", "甲" * 10, "team"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportRefused, match="unpacks|larger"):
+        read(buffer.getvalue(), "org.xlsx")
+
+
+def test_repeated_columns_are_refused(db):
+    problems = load(workbook(units=[["code", "name", "name", "kind"], ["U1", "甲", "乙", "team"]])).problems
+    assert any("more than once" in p.message for p in problems)
