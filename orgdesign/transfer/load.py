@@ -134,6 +134,12 @@ def make_plan(data):
     plan = Plan(data)
     for sheet, rows in data.items():
         _duplicates(plan, sheet, rows)
+    seen = {}
+    for row in data.get("kpi_items", []):  # an indicator appears once in a set
+        pair = (row.get("kpi_set"), row.get("indicator"))
+        if pair in seen:
+            plan.problem("kpi_items", row["_row"], "indicator", _("Repeats row %(row)s.") % {"row": seen[pair]})
+        seen.setdefault(pair, row["_row"])
 
     # Entities: compare with what is stored, run field rules. Only the columns the file has are
     # written: a column left out of the file leaves that field as it is.
@@ -225,6 +231,17 @@ def _check_units_and_positions(plan):
                 plan.problem("units", row["_row"], "head",
                              _("%(position)s belongs to another unit; the heading position must belong to this unit.")
                              % {"position": row["head"]})  # fmt: skip
+    # A unit's heading position must stay in the unit, whichever sheet would move it.
+    file_units = {row.get("code") for row in plan.data.get("units", []) if "head" in row}
+    position_rows = {row.get("code"): row for row in plan.data.get("positions", [])}
+    for unit_code, head in (
+        Department.objects.exclude(code__in=file_units).exclude(head=None).values_list("code", "head__code")
+    ):
+        row = position_rows.get(head)
+        if row is not None and position_unit.get(head) != unit_code:
+            plan.problem("positions", row["_row"], "unit",
+                         _("%(position)s heads %(unit)s; give the unit another head before moving it.")
+                         % {"position": head, "unit": unit_code})  # fmt: skip
     _check_tree(plan, "units", unit_parent, "parent", _("A unit cannot be placed below itself: %(chain)s."))
     _check_tree(plan, "positions", position_parent, "reports_to",
                 _("A position cannot report to itself or to anyone below it: %(chain)s."))  # fmt: skip

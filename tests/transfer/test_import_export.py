@@ -294,3 +294,12 @@ def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(db, settin
 def test_repeated_columns_are_refused(db):
     problems = load(workbook(units=[["code", "name", "name", "kind"], ["U1", "甲", "乙", "team"]])).problems
     assert any("more than once" in p.message for p in problems)
+
+
+def test_a_heading_position_cannot_leave_its_unit_and_an_indicator_appears_once_in_a_set(seed_org):
+    head = Department.objects.get(code="MKT-MR").head
+    moved = load(workbook(positions=[["code", "title", "unit", "headcount"], [head.code, head.title, "MKT-SA", 1]]))
+    assert any(p.column == "unit" and "heads MKT-MR" in p.message for p in moved.problems)
+    twice = load(workbook(kpi_items=[["kpi_set", "order", "indicator", "weight"], ["KS-BRAND", 1, "R-SALES", 50],
+                                     ["KS-BRAND", 2, "R-SALES", 50]]))  # fmt: skip
+    assert any(p.column == "indicator" and "Repeats row 2" in p.message for p in twice.problems)
