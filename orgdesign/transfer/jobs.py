@@ -53,6 +53,21 @@ def _forget_old_uploads(days=2):
             path.unlink(missing_ok=True)
 
 
+def _changes(plan, limit=500):
+    """The first rows the import would create or change, with what identifies them."""
+    from orgdesign.transfer.layout import BY_NAME
+    from orgdesign.transfer.load import CHANGE, CREATE
+
+    rows = []
+    for sheet, number, action, row in plan.rows_with_actions():
+        if action in (CREATE, CHANGE):
+            key = " / ".join(str(row.get(column, "")) for column in BY_NAME[sheet].key)
+            rows.append({"sheet": sheet, "row": number, "action": action, "key": key})
+            if len(rows) >= limit:
+                break
+    return rows
+
+
 def check(data, filename, user):
     """Read and check an upload; keep it for applying. Returns (token, plan)."""
     rows, problems = read(data, filename)
@@ -65,6 +80,7 @@ def check(data, filename, user):
     _save(
         token, user=user.pk, filename=filename, state="checked", counts=plan.counts(),
         problems=[p.as_dict() for p in plan.problems[:500]], problem_count=len(plan.problems),
+        changes=_changes(plan),
         step="", done=0, total=1,
     )  # fmt: skip
     return token, plan

@@ -51,6 +51,7 @@ def test_an_upload_is_checked_then_applied_with_its_progress(client_for):
     job_url = response["Location"]
     page = hr.get(job_url).content.decode()
     assert 'data-sheet="positions"' in page and 'id="apply-import"' in page
+    assert 'data-row="positions-2"' in page and 'data-row="positions-3"' in page, "each row to change or create"
     assert not Position.objects.filter(code="NEW-9").exists(), "checking changes nothing"
     assert hr.post(job_url).status_code == 302
     assert Position.objects.get(code="NEW-9").title == "新岗位"
