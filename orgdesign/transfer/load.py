@@ -118,6 +118,16 @@ def _field_problems(plan, sheet, row, instance, columns, exclude):
             plan.problem(sheet, row["_row"], by_field.get(field, field), " ".join(messages))
 
 
+def _row_rules(plan, sheet, row, instance, columns):
+    """The model's own rules across fields of one row (for example a quantitative indicator's direction)."""
+    try:
+        instance.clean()
+    except ValidationError as error:
+        by_field = {field: column for column, field in columns.items()}
+        for field, messages in (error.message_dict if hasattr(error, "error_dict") else {"": error.messages}).items():
+            plan.problem(sheet, row["_row"], by_field.get(field, field) or None, " ".join(messages))
+
+
 def _duplicates(plan, sheet, rows):
     key = BY_NAME[sheet].key
     seen = {}
@@ -161,9 +171,12 @@ def make_plan(data):
                 if v is None and model._meta.get_field(f).get_internal_type() in ("CharField", "TextField"):
                     fields[f] = ""
             row["_fields"] = fields
-            instance = model(**fields)
+            before = stored.get(row.get(key), {})
+            instance = model(**{**{f: v for f, v in before.items() if f in columns.values()}, **fields})
             fk_names = [f.name for f in model._meta.fields if f.is_relation]
             _field_problems(plan, sheet, row, instance, columns, exclude=[*fk_names, key, "revision"])
+            if row["_row"] not in plan.actions[sheet]:
+                _row_rules(plan, sheet, row, instance, columns)
             if not row.get(key):
                 continue
             old = stored.get(row[key])

@@ -303,3 +303,9 @@ def test_a_heading_position_cannot_leave_its_unit_and_an_indicator_appears_once_
     twice = load(workbook(kpi_items=[["kpi_set", "order", "indicator", "weight"], ["KS-BRAND", 1, "R-SALES", 50],
                                      ["KS-BRAND", 2, "R-SALES", 50]]))  # fmt: skip
     assert any(p.column == "indicator" and "Repeats row 2" in p.message for p in twice.problems)
+
+
+def test_the_models_rules_across_fields_hold_too(seed_org):
+    problems = load(workbook(indicators=[["code", "name", "dimension", "kind", "direction"],
+                                         ["ZZ1", "无方向", "results", "quantitative", ""]])).problems  # fmt: skip
+    assert any(p.column == "direction" for p in problems)
