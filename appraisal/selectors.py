@@ -3,7 +3,10 @@
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from appraisal.choices import CycleState
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from appraisal.choices import AppraisalState, CycleState
 from appraisal.models import Appraisal, AppraisalCycle, AppraisalLine, AppraisalPolicy, RatingBand
 from departments.models import Department
 
@@ -170,3 +173,35 @@ def appraisal_lines_by_appraisal(appraisal_ids):
     ):  # fmt: skip
         lines[line.pop("appraisal_id")].append(line)
     return lines
+
+
+def progress_of(appraisal):
+    """Where a person is in the quarter, in the four steps HR follows."""
+    if appraisal.state == AppraisalState.ACKNOWLEDGED:
+        return "acknowledged"
+    if appraisal.reviewed is not None:
+        return "reviewed"
+    if appraisal.state == AppraisalState.MANAGER_REVIEW:
+        return "self_assessed"
+    return "not_started"
+
+
+PROGRESS = [
+    ("not_started", gettext_lazy("not started")),
+    ("self_assessed", gettext_lazy("self-assessed")),
+    ("reviewed", gettext_lazy("reviewed")),
+    ("acknowledged", gettext_lazy("acknowledged")),
+]
+
+
+def late(appraisal, today=None):
+    """Who is overdue: the employee before the self-assessment deadline, the manager before the review deadline."""
+    today = today or timezone.localdate()
+    cycle = appraisal.cycle
+    if cycle.state not in (CycleState.OPEN, CycleState.CALIBRATION):
+        return None
+    if appraisal.state == AppraisalState.SELF_ASSESSMENT and today > cycle.self_deadline:
+        return "employee" if cycle.state == CycleState.OPEN else None
+    if appraisal.reviewed is None and today > cycle.review_deadline:
+        return "manager"
+    return None

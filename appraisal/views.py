@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from appraisal import exports
 from appraisal.choices import AppraisalState, CycleState
 from appraisal.models import Appraisal, AppraisalCycle
-from appraisal.selectors import band_codes, cycle_distribution, cycle_results
+from appraisal.selectors import PROGRESS, band_codes, cycle_distribution, cycle_results, late, progress_of
 from appraisal.services import (
     appraisal_acknowledge,
     appraisal_calibrate,
@@ -45,38 +44,6 @@ APPRAISAL_FIELDS = {
     "employee": ("self_comment",),
     "manager": ("manager_comment", "feedback_date", "feedback_notes"),
 }
-
-
-def progress_of(appraisal):
-    """Where a person is in the quarter, in the four steps HR follows."""
-    if appraisal.state == AppraisalState.ACKNOWLEDGED:
-        return "acknowledged"
-    if appraisal.reviewed is not None:
-        return "reviewed"
-    if appraisal.state == AppraisalState.MANAGER_REVIEW:
-        return "self_assessed"
-    return "not_started"
-
-
-PROGRESS = [
-    ("not_started", gettext_lazy("not started")),
-    ("self_assessed", gettext_lazy("self-assessed")),
-    ("reviewed", gettext_lazy("reviewed")),
-    ("acknowledged", gettext_lazy("acknowledged")),
-]
-
-
-def late(appraisal, today=None):
-    """Who is overdue: the employee before the self-assessment deadline, the manager before the review deadline."""
-    today = today or timezone.localdate()
-    cycle = appraisal.cycle
-    if cycle.state not in (CycleState.OPEN, CycleState.CALIBRATION):
-        return None
-    if appraisal.state == AppraisalState.SELF_ASSESSMENT and today > cycle.self_deadline:
-        return "employee" if cycle.state == CycleState.OPEN else None
-    if appraisal.reviewed is None and today > cycle.review_deadline:
-        return "manager"
-    return None
 
 
 def _visible_appraisal(user, pk):
