@@ -31,7 +31,7 @@ from appraisal.models import (
     RatingBand,
 )
 from orgdesign import access
-from orgdesign.audit import record_bulk_history
+from orgdesign.audit import record_bulk_history, record_history_of
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
 from positions.models import Employee, Position
@@ -365,7 +365,7 @@ def cycle_open(*, cycle, user=None):
             attitude_weight=kpi_set.attitude_weight,
         ))  # fmt: skip
     Appraisal.objects.bulk_create(appraisals, batch_size=BATCH)
-    record_bulk_history(Appraisal, appraisals, update=False, user=user)
+    record_history_of(Appraisal, [appraisal.pk for appraisal in appraisals], update=False, user=user)
     lines = []
     for appraisal, (_person, kpi_set) in zip(appraisals, planned, strict=True):
         for item in kpi_set.items.all():
@@ -378,7 +378,7 @@ def cycle_open(*, cycle, user=None):
                          "description_en": lv.description_en} for lv in indicator.levels.all()],
             ))  # fmt: skip
     AppraisalLine.objects.bulk_create(lines, batch_size=BATCH)
-    record_bulk_history(AppraisalLine, lines, update=False, user=user)
+    record_history_of(AppraisalLine, [line.pk for line in lines], update=False, user=user)
 
     access.grant_appraisal_permissions([appraisal.pk for appraisal in appraisals])
     cycle.opened = timezone.now()
@@ -462,11 +462,8 @@ def cycle_compute_results(*, cycle):
 
 
 def _record_current(model, ids, user=None):
-    """History rows with the current values of the rows `ids`, after a bulk write (read in batches)."""
-    for start in range(0, len(ids), BATCH):
-        record_bulk_history(
-            model, list(model.objects.filter(pk__in=ids[start : start + BATCH])), update=True, user=user
-        )
+    """History rows with the current values of the rows `ids`, after a bulk write."""
+    record_history_of(model, ids, update=True, user=user)
 
 
 def _line_score(line, cap):

@@ -204,7 +204,9 @@ def follow_organisation(*, employees=(), positions=()):
     )
     position_ids |= set(superiors)
     position_ids |= set(Position.objects.filter(reports_to__in=position_ids).values_list("pk", flat=True))
-    people = Employee.objects.filter(Q(pk__in=employee_ids) | Q(position_id__in=position_ids)).select_related("user")
+    people = Employee.objects.filter(
+        Q(pk__in=employee_ids) | Q(position_id__in=position_ids), user__isnull=False
+    ).select_related("user")
     manager_positions = set(
         Position.objects.filter(
             subordinates__isnull=False, pk__in=position_ids | {e.position_id for e in employees}

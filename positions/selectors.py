@@ -58,6 +58,52 @@ def description_snapshot(position, *, with_ids=False):
     }
 
 
+def description_snapshots(position_ids):
+    """{position id: its `description_snapshot`} for many positions at once, from four `values()` queries."""
+    snapshots, duty_index = {}, {}
+    for row in (
+        Position.objects.filter(pk__in=position_ids)
+        .values(
+            "id",
+            "code",
+            "title",
+            "title_en",
+            "department__code",
+            "reports_to__code",
+            "grade",
+            "headcount",
+            "is_key",
+            "purpose",
+            "purpose_en",
+        )  # fmt: skip
+        .order_by()
+    ):
+        snapshots[row["id"]] = {
+            "code": row["code"], "title": row["title"], "title_en": row["title_en"],
+            "department": row["department__code"], "reports_to": row["reports_to__code"], "grade": row["grade"],
+            "headcount": row["headcount"], "is_key": row["is_key"], "purpose": row["purpose"],
+            "purpose_en": row["purpose_en"], "duties": [], "authorities": [], "standards": [],
+        }  # fmt: skip
+    ids = list(snapshots)
+    duties = Duty.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    for duty in duties.values("id", "position_id", "category", "title", "title_en", "text", "text_en"):
+        owner = snapshots[duty.pop("position_id")]["duties"]
+        duty_index[duty.pop("id")] = len(owner)
+        owner.append(duty)
+    authorities = Authority.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    for authority in authorities.values("position_id", "text", "text_en"):
+        snapshots[authority.pop("position_id")]["authorities"].append(authority)
+    standards = WorkStandard.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    for standard in standards.values("position_id", "measure", "measure_en", "target", "unit", "duty_id"):
+        target = standard["target"]
+        snapshots[standard["position_id"]]["standards"].append({
+            "measure": standard["measure"], "measure_en": standard["measure_en"],
+            "target": None if target is None else format(target.normalize(), "f"), "unit": standard["unit"],
+            "duty": duty_index.get(standard["duty_id"]),
+        })  # fmt: skip
+    return snapshots
+
+
 def position_list_with_headcount():
     """Positions annotated with `filled` (active holders) and `vacant` (planned minus filled)."""
     return Position.objects.select_related("department", "reports_to").annotate(

@@ -181,3 +181,36 @@ def test_demo_cycles_give_every_page_something_to_show(seed_org_demo):
     states = set(Appraisal.objects.filter(cycle=q3).values_list("state", flat=True))
     assert states == {"self_assessment", "manager_review"}
     assert Appraisal.objects.filter(cycle=q3, reviewed__isnull=False).exists()
+
+
+def test_snapshots_read_in_bulk_equal_the_snapshot_of_each_position(seed_org):
+    from positions.models import WorkStandard
+    from positions.selectors import description_snapshot, description_snapshots
+
+    position = Position.objects.filter(duties__isnull=False).order_by("pk").first()
+    duty = position.duties.order_by("order", "id").last()
+    standard = WorkStandard.objects.create(position=position, measure="完成率", target="95.50", unit="%", duty=duty)
+    positions = Position.objects.select_related("department", "reports_to")
+    bulk = description_snapshots([p.pk for p in positions])
+    assert bulk == {p.pk: description_snapshot(p) for p in positions}
+    assert bulk[standard.position_id]["standards"][0]["duty"] == standard.position.duties.count() - 1
+
+
+def test_history_copied_by_the_database_matches_the_history_the_library_writes(seed_org):
+    from django.contrib.auth import get_user_model
+
+    from orgdesign.audit import change_source, record_bulk_history, record_history_of
+    from orgdesign.choices import ChangeSource
+
+    user = get_user_model().objects.create(username="bulk")
+    duties = list(Duty.objects.order_by("pk")[:5])
+    with change_source(ChangeSource.IMPORT):
+        record_bulk_history(Duty, duties, update=True, user=user)
+        record_history_of(Duty, [d.pk for d in duties], update=True, user=user)
+    skip = {"history_id", "history_date"}
+    rows = Duty.history.filter(history_user=user).order_by("history_id").values()
+    rows = [{k: v for k, v in r.items() if k not in skip} for r in rows]
+    library, copied = rows[:5], rows[5:]
+    assert library == copied
+    assert {r["history_source"] for r in copied} == {ChangeSource.IMPORT}
+    assert {r["history_type"] for r in copied} == {"~"}

@@ -5,7 +5,7 @@ from departments.api.serializers import DepartmentSerializer
 from departments.filtersets import DepartmentFilterSet
 from departments.models import Department
 from departments.services import department_create, department_delete, department_update
-from orgdesign.api.viewsets import HistoryMixin, OrgViewSet
+from orgdesign.api.viewsets import HistoryMixin, OrgViewSet, WholeListMixin
 
 ROW_FIELDS = (
     "id", "code", "name", "name_en", "kind", "parent", "function", "function_en", "head", "order", "depth",
@@ -14,6 +14,7 @@ ROW_FIELDS = (
 
 
 @extend_schema_view(
+    whole_list=extend_schema(summary="Every unit in one response", responses=DepartmentSerializer(many=True)),
     list=extend_schema(summary="List units", description="Units of the organisation tree, in tree order."),
     retrieve=extend_schema(summary="Get a unit"),
     create=extend_schema(summary="Create a unit"),
@@ -23,7 +24,7 @@ ROW_FIELDS = (
         summary="Delete a unit", description="Refused with 409 while the unit has sub-units or positions."
     ),
 )
-class DepartmentViewSet(HistoryMixin, OrgViewSet):
+class DepartmentViewSet(HistoryMixin, WholeListMixin, OrgViewSet):
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet

@@ -9,7 +9,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from orgdesign.spreadsheet import safe_text
 
 
-def _default(value):
+def json_default(value):
     if isinstance(value, Decimal):
         return format(value, "f")
     raise TypeError
@@ -21,7 +21,7 @@ class FastJSONRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(data, default=json_default, option=orjson.OPT_NON_STR_KEYS)
 
 
 class CSVRenderer(BaseRenderer):

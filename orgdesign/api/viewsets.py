@@ -7,19 +7,23 @@ adds pagination, filters, search, stable ordering, ETag / Last-Modified, If-None
 (304) and If-Match (412), and CSV.
 """
 
+import orjson
+from django.db import connection, transaction
+from django.http import StreamingHttpResponse
 from django.utils.http import http_date, parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from orgdesign import access
 from orgdesign.api.exceptions import PreconditionFailed
 from orgdesign.api.pagination import OrgPagination
 from orgdesign.api.permissions import ModelWritePermission, ReadOnlyTokenPermission
-from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer
+from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer, json_default
 from orgdesign.audit import history_entries
 from orgdesign.choices import ChangeSource
 
@@ -161,6 +165,68 @@ class CSVMixin:
         if self.action == "list" and request.query_params.get("format") == "csv":
             return CSVRenderer(), CSVRenderer.media_type
         return super().perform_content_negotiation(request, force)
+
+
+class WholeList(BasePagination):
+    """The shape of `…/all/` for the schema: `{count, results}`, never paged."""
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Number of results.", "example": 123},
+                "results": {**schema, "description": "Every result, in id order."},
+            },
+        }
+
+
+class WholeListMixin:
+    """`GET …/all/`: every row the reader may see, in one streamed response, in id order.
+
+    For systems that pull the whole organisation: the rows are those of the list (same fields,
+    filters and visibility), read in chunks of `chunk_size` by id and rendered as they are
+    read, so the server's memory stays flat whatever the size. On PostgreSQL all chunks are
+    read from one snapshot (a repeatable-read transaction), so the answer is consistent.
+    """
+
+    chunk_size = 2000
+
+    @extend_schema(
+        summary="Every row in one response",
+        description=(
+            "The same rows as the list, without pages: `{count, results}` in id order, streamed. "
+            "Filters apply as on the list; `ordering`, `limit` and `offset` do not."
+        ),
+        filters=True,
+    )
+    @action(detail=False, methods=["get"], url_path="all", url_name="all", pagination_class=WholeList,
+            filter_backends=[DjangoFilterBackend, SearchFilter])  # fmt: skip
+    def whole_list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).order_by("id")
+        response = StreamingHttpResponse(self._stream(queryset), content_type="application/json")
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _stream(self, queryset):
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield b'{"count":' + str(queryset.count()).encode() + b',"results":['
+            last, first = None, True
+            while True:
+                chunk = queryset if last is None else queryset.filter(id__gt=last)
+                rows = self.complete_rows(list(self.row_queryset(chunk)[: self.chunk_size]))
+                if not rows:
+                    break
+                body = orjson.dumps(rows, default=json_default, option=orjson.OPT_NON_STR_KEYS)
+                yield (b"" if first else b",") + body[1:-1]
+                first, last = False, rows[-1]["id"]
+                if len(rows) < self.chunk_size:
+                    break
+            yield b"]}"
 
 
 class HistoryEntrySerializer(serializers.Serializer):

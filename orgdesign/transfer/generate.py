@@ -5,8 +5,12 @@ position in Chinese with English beside them, an indicator library and KPI sets,
 most seats. Loading it goes through the import, so every rule holds for it too.
 """
 
+import math
 import random
+from collections import Counter
 from decimal import Decimal
+
+SPAN_LIMIT = 15
 
 FUNCTIONS = [
     ("市场", "Marketing"), ("销售", "Sales"), ("渠道", "Channel"), ("客服", "Customer service"),
@@ -29,15 +33,18 @@ def generate(*, positions, employees, seed=1):
     rows = {name: [] for name in ("units", "positions", "duties", "authorities", "standards", "employees",
                                   "indicators", "indicator_levels", "kpi_sets", "kpi_items", "kpi_set_positions")}  # fmt: skip
 
-    # Units: a tree 4–6 levels deep, about one unit per 12 positions.
+    # Units: a tree 4–6 levels deep, about one unit per 12 positions, 2–8 sub-units per parent.
     unit_target = max(3, positions // 12)
-    depth_limit = rng.randint(4, 6)
+    levels = rng.randint(4, 6) if unit_target >= 15 else 3
+    while levels < 6 and sum(8**k for k in range(levels)) < unit_target:  # deep enough to hold them all
+        levels += 1
+    fanout = max(2, min(8, math.ceil(unit_target ** (1 / (levels - 1)))))
     units = [{"code": "U0", "name": "集团总部", "name_en": "Group headquarters", "kind": "headquarters", "parent": None,
               "level": 0}]  # fmt: skip
     frontier = [units[0]]
     while len(units) < unit_target and frontier:
         parent = frontier.pop(0)
-        for _ in range(rng.randint(2, 8)):
+        for _ in range(rng.randint(max(2, fanout - 1), min(8, fanout + 1))):
             if len(units) >= unit_target:
                 break
             function = FUNCTIONS[len(units) % len(FUNCTIONS)]
@@ -45,16 +52,21 @@ def generate(*, positions, employees, seed=1):
                     "name_en": f"{function[1]} {len(units)}", "kind": "department" if parent["level"] < 2 else "team",
                     "parent": parent["code"], "level": parent["level"] + 1}  # fmt: skip
             units.append(unit)
-            if unit["level"] < depth_limit - 1:
+            if unit["level"] < levels - 1:
                 frontier.append(unit)
+    children = Counter(unit["parent"] for unit in units)
 
-    # Positions: a head per unit reporting to the parent unit's head, the rest under the head or a team lead.
+    # Positions: a head per unit reporting to the parent unit's head. The rest report to the head
+    # when its span allows (at most 15 with the sub-units' heads), otherwise to team leads of
+    # about eight people each, so every span of control is between 2 and 15.
     per_unit = max(1, positions // len(units))
     extra = positions - per_unit * len(units)
     head_of, count = {}, 0
     for index, unit in enumerate(units):
         n = per_unit + (1 if index < extra else 0)
-        leads = []
+        others = n - 1
+        room = SPAN_LIMIT - children[unit["code"]]
+        lead_count = 0 if others <= room else max(1, math.ceil(others / 9))
         for k in range(n):
             count += 1
             code = f"P{count:06d}"
@@ -65,15 +77,17 @@ def generate(*, positions, employees, seed=1):
                     head_of.get(unit["parent"]),
                 )
                 head_of[unit["code"]] = code
+                head, leads, headcount = code, [], 1
+            elif k <= lead_count:
+                title, title_en, superior, headcount = f"{unit['name']}主管{k}", f"{unit['name_en']} lead {k}", head, 1
                 leads.append(code)
             else:
-                lead = leads[-1] if len(leads) > 1 and rng.random() < 0.6 else leads[0]
-                title, title_en, superior = f"{unit['name']}专员{k}", f"{unit['name_en']} specialist {k}", lead
-                if rng.random() < 0.12 and len(leads) < 4:
-                    leads.append(code)
+                superior = leads[(k - lead_count - 1) % len(leads)] if leads else head
+                title, title_en = f"{unit['name']}专员{k}", f"{unit['name_en']} specialist {k}"
+                headcount = rng.choice((1, 2, 2, 3, 3, 3, 4, 5))
             rows["positions"].append({
                 "code": code, "title": title, "title_en": title_en, "unit": unit["code"], "reports_to": superior,
-                "grade": rng.randint(3, 15), "headcount": rng.choice((1, 1, 1, 2, 2, 3)), "is_key": k == 0 and rng.random() < 0.3,
+                "grade": rng.randint(3, 15), "headcount": headcount, "is_key": k == 0 and rng.random() < 0.3,
                 "purpose": f"保障{unit['name']}的{OBJECTS[count % len(OBJECTS)][0]}。",
                 "purpose_en": f"Keep {OBJECTS[count % len(OBJECTS)][1]} of {unit['name_en']} on track.", "order": k,
             })  # fmt: skip
@@ -96,6 +110,12 @@ def generate(*, positions, employees, seed=1):
         unit.pop("level")
         unit.update(head=head_of.get(unit["code"]), function="", function_en="", order=0)
     rows["units"] = units
+
+    # Seats for the people: more holders per specialist position until about 94% of seats are filled.
+    specialists = [p for p in rows["positions"] if "specialist" in p["title_en"]] or rows["positions"]
+    seats = sum(p["headcount"] for p in rows["positions"])
+    for _ in range(max(0, math.ceil(employees / 0.94) - seats)):
+        rng.choice(specialists)["headcount"] += 1
 
     # People in most seats.
     seats = [p["code"] for p in rows["positions"] for _ in range(p["headcount"])]

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orgdesign.audit import change_source, record_bulk_history
+from orgdesign.audit import change_source, record_history_of
 from orgdesign.choices import ChangeSource
 from orgdesign.transfer.layout import BY_NAME
 from orgdesign.transfer.read import ImportRefused, Problem
@@ -560,13 +560,14 @@ def _replace_parts(plan, sheet, owner_ids, resolve=None):
         as_wanted = [{k: _norm(i.get(k)) for k in compare} for i in items]
         if as_stored != as_wanted:
             changed.add(code)
-            delete_for.append(owner_id)
+            if as_stored:
+                delete_for.append(owner_id)
             create += [model(**{f"{fk}_id": owner_id, **{k: i.get(k) for k in compare}}) for i in items]
     for start in range(0, len(delete_for), 500):
         model.objects.filter(**{f"{fk}_id__in": delete_for[start : start + 500]}).delete()
-    created = model.objects.bulk_create(create, batch_size=1000)
+    created = model.objects.bulk_create(create, batch_size=2000)
     if hasattr(model, "history"):
-        record_bulk_history(model, [o for o in created if o.pk], update=False)
+        record_history_of(model, [o.pk for o in created], update=False)
     return changed
 
 
@@ -619,46 +620,39 @@ def _publish(position_ids, user):
     """Record the description of these positions as their next version where it changed (in bulk)."""
     from django.db.models import OuterRef, Subquery
 
-    from positions.models import DescriptionVersion, Position
-    from positions.selectors import description_snapshot
+    from positions.models import DescriptionVersion
+    from positions.selectors import description_snapshots
 
     ids = sorted(position_ids)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
         latest = (
             DescriptionVersion.objects.filter(position=OuterRef("position")).order_by("-number").values("number")[:1]
         )
         previous = {
-            v.position_id: v
-            for v in DescriptionVersion.objects.filter(position_id__in=chunk, number=Subquery(latest)).only(
-                "position_id", "number", "snapshot"
-            )
+            position_id: (number, snapshot)
+            for position_id, number, snapshot in DescriptionVersion.objects.filter(
+                position_id__in=chunk, number=Subquery(latest)
+            ).values_list("position_id", "number", "snapshot")
         }
-        positions = (
-            Position.objects.filter(pk__in=chunk)
-            .select_related("department", "reports_to")
-            .prefetch_related("duties", "authorities", "standards")
-        )
         versions = []
-        for position in positions:
-            snapshot = description_snapshot(position)
-            last = previous.get(position.pk)
-            if last is None or last.snapshot != snapshot:
-                number = (last.number if last else 0) + 1
+        snapshots = description_snapshots(chunk)
+        for position_id, snapshot in sorted(snapshots.items()):
+            number, last = previous.get(position_id, (0, None))
+            if last != snapshot:
                 versions.append(
                     DescriptionVersion(
-                        position=position, number=number, snapshot=snapshot, author=user, source=ChangeSource.IMPORT
+                        position_id=position_id, number=number + 1, snapshot=snapshot, author=user,
+                        source=ChangeSource.IMPORT,
                     )
-                )
+                )  # fmt: skip
         DescriptionVersion.objects.bulk_create(versions, batch_size=1000)
 
 
 def _history(label, created, changed, user):
     model = _model(label)
-    if created:
-        record_bulk_history(model, list(model.objects.filter(pk__in=created)), update=False, user=user)
-    if changed:
-        record_bulk_history(model, list(model.objects.filter(pk__in=changed)), update=True, user=user)
+    record_history_of(model, created, update=False, user=user)
+    record_history_of(model, changed, update=True, user=user)
 
 
 def apply(plan, *, user=None, progress=None):

@@ -1,7 +1,7 @@
 from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from orgdesign.api.viewsets import FORMAT_PARAMETER, CSVMixin, HistoryMixin, OrgViewSet
+from orgdesign.api.viewsets import FORMAT_PARAMETER, CSVMixin, HistoryMixin, OrgViewSet, WholeListMixin
 from positions.api.serializers import EmployeeSerializer, PositionSerializer
 from positions.filtersets import EmployeeFilterSet, PositionFilterSet
 from positions.models import Authority, Duty, Employee, Position, WorkStandard
@@ -12,6 +12,7 @@ CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused wi
 
 
 @extend_schema_view(
+    whole_list=extend_schema(summary="Every position in one response", responses=PositionSerializer(many=True)),
     list=extend_schema(
         summary="List positions",
         description="Positions with their published descriptions. `?format=csv` gives the flat fields as CSV.",
@@ -25,7 +26,7 @@ CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused wi
         summary="Delete a position", description="Refused with 409 while people hold it or positions report to it."
     ),
 )
-class PositionViewSet(HistoryMixin, CSVMixin, OrgViewSet):
+class PositionViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
     queryset = Position.objects.all()
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
@@ -67,6 +68,7 @@ EMPLOYEE_ROW_FIELDS = (
 
 
 @extend_schema_view(
+    whole_list=extend_schema(summary="Every employee in one response", responses=EmployeeSerializer(many=True)),
     list=extend_schema(
         summary="List employees", description="`?format=csv` gives the same rows as CSV.", parameters=[FORMAT_PARAMETER]
     ),
@@ -76,7 +78,7 @@ EMPLOYEE_ROW_FIELDS = (
     partial_update=extend_schema(summary="Change some fields of an employee", description=CONDITIONAL),
     destroy=extend_schema(summary="Delete an employee"),
 )
-class EmployeeViewSet(HistoryMixin, CSVMixin, OrgViewSet):
+class EmployeeViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
     queryset = Employee.objects.all()
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilterSet

@@ -32,6 +32,7 @@ LIBRARY_WRITE = everyone(403, hr=OK)
 ENDPOINTS = [
     ("get", "/api/v1/departments/", None, everyone(OK)),
     ("post", "/api/v1/departments/", {"code": "N1", "name": "新"}, HR_ONLY_WRITE),
+    ("get", "/api/v1/departments/all/", None, everyone(OK)),
     ("get", "/api/v1/departments/{unit}/", None, ORG_READ),
     ("put", "/api/v1/departments/{unit}/", {"code": "MKT-SA", "name": "销售部"}, ORG_DETAIL_WRITE),
     ("patch", "/api/v1/departments/{unit}/", {"name": "销售部"}, ORG_DETAIL_WRITE),
@@ -40,6 +41,7 @@ ENDPOINTS = [
     ("get", "/api/v1/positions/", None, everyone(OK)),
     ("get", "/api/v1/positions/?format=csv", None, everyone(OK)),
     ("post", "/api/v1/positions/", {"code": "N2", "title": "新", "department": 1}, HR_ONLY_WRITE),
+    ("get", "/api/v1/positions/all/", None, everyone(OK)),
     ("get", "/api/v1/positions/{position}/", None, ORG_READ),
     ("put", "/api/v1/positions/{position}/", {"code": "SA-CHM", "title": "渠道经理", "department": 1},
      ORG_DETAIL_WRITE),
@@ -49,6 +51,7 @@ ENDPOINTS = [
     ("get", "/api/v1/employees/", None, everyone(OK)),
     ("get", "/api/v1/employees/?format=csv", None, everyone(OK)),
     ("post", "/api/v1/employees/", {"employee_no": "N3", "name": "新人"}, HR_ONLY_WRITE),
+    ("get", "/api/v1/employees/all/", None, everyone(OK)),
     ("get", "/api/v1/employees/{person}/", None, everyone(OK, market_manager=404, rep=404)),
     ("put", "/api/v1/employees/{person}/", {"employee_no": "X", "name": "某"}, everyone(403, hr=OK)),
     ("patch", "/api/v1/employees/{person}/", {"email": "a@example.com"}, everyone(403, hr=OK)),

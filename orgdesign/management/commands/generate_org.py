@@ -15,13 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--positions", type=int, default=1000)
-        parser.add_argument("--employees", type=int, default=None, help="default: 1.2 per position")
+        parser.add_argument("--employees", type=int, default=None, help="default: 2.5 per position")
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, positions, employees, seed, **options):
         if positions < 3:
             raise CommandError("Generate at least 3 positions.")
-        employees = int(positions * 1.2) if employees is None else employees
+        employees = int(positions * 2.5) if employees is None else employees
         started = time.monotonic()
         rows = generate(positions=positions, employees=employees, seed=seed)
         plan = make_plan(rows)
