@@ -219,6 +219,8 @@ def follow_organisation(*, employees=(), positions=()):
         _set_membership(person.user, groups.get(EMPLOYEE), person.active and person.position_id is not None)
         _set_membership(person.user, groups.get(DEPARTMENT_MANAGER),
                         person.active and person.position_id in manager_positions)  # fmt: skip
+    if not Appraisal.objects.exists():  # nothing to reassign (a new organisation, a first import)
+        return
     affected = Appraisal.objects.exclude(cycle__state=CycleState.CLOSED).filter(
         Q(employee_id__in=employee_ids) | Q(reviewer_id__in=employee_ids) | Q(position_id__in=position_ids)
     )

@@ -121,12 +121,13 @@ def record_bulk_history(model, objs, *, update, user=None):
         model.history.bulk_history_create(objs, update=update, default_user=user, batch_size=2000)
 
 
-def record_history_of(model, ids, *, update, user=None):
+def record_history_of(model, ids, *, update, user=None, column=None):
     """History rows for the objects with these ids, copied by the database (INSERT … SELECT).
 
     For bulk writes of many rows: nothing is loaded into Python, so recording the history of
     100,000 rows costs a few statements. The rows are the same ones django-simple-history
-    writes (same columns, the current change source, the user).
+    writes (same columns, the current change source, the user). `column` picks the rows by
+    another column than the primary key (for example all the duties of some positions).
     """
     from django.db import connection
     from django.utils import timezone
@@ -142,7 +143,7 @@ def record_history_of(model, ids, *, update, user=None):
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({column_list}, history_date, history_type, history_user_id, "
         f"history_source, history_change_reason) SELECT {column_list}, %s, %s, %s, %s, '' "
-        f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN "
+        f"FROM {quote(model._meta.db_table)} WHERE {quote(column or model._meta.pk.column)} IN "
     )
     values = [timezone.now(), "~" if update else "+", getattr(user, "pk", None), current_source()]
     with connection.cursor() as cursor:

@@ -1,0 +1,42 @@
+"""Plain-row inserts and column updates write what the model layer would have written."""
+
+from decimal import Decimal
+
+import pytest
+
+from departments.models import Department
+from orgdesign.bulk import insert_rows, update_column
+from positions.models import DescriptionVersion, Duty, Position, WorkStandard
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inserted_rows_read_back_as_written_with_the_model_defaults():
+    unit = Department.objects.create(code="U", name="部门")
+    insert_rows(Position, [
+        {"code": "P1", "title": "经理 😀", "department_id": unit.pk, "is_key": True, "grade": None},
+        {"code": "P2", "title": '<b>"引号", 逗号</b>\n第二行', "department_id": unit.pk},
+    ])  # fmt: skip
+    first, second = Position.objects.order_by("code")
+    assert (first.title, first.is_key, first.grade, first.revision, first.headcount) == ("经理 😀", True, None, 1, 1)
+    assert second.title == '<b>"引号", 逗号</b>\n第二行' and second.is_key is False
+    assert first.created is not None and first.created == first.updated
+
+    insert_rows(Duty, [{"position_id": first.pk, "text": "\\N", "order": 1}, {"position_id": first.pk, "text": ""}])
+    assert sorted(Duty.objects.values_list("text", flat=True)) == ["", "\\N"]
+    insert_rows(WorkStandard, [{"position_id": first.pk, "measure": "完成率", "target": Decimal("95.50")}])
+    assert WorkStandard.objects.get().target == Decimal("95.50")
+    snapshot = {"duties": [{"text": '职责, "引号"'}], "n": 1, "none": None}
+    insert_rows(DescriptionVersion, [{"position_id": first.pk, "number": 1, "snapshot": snapshot, "source": "import"}])
+    version = DescriptionVersion.objects.get()
+    assert version.snapshot == snapshot and version.note == "" and version.published is not None
+
+
+def test_a_column_is_updated_row_by_row():
+    unit = Department.objects.create(code="U", name="部门")
+    head = Position.objects.create(code="H", title="总监", department=unit)
+    others = [Position.objects.create(code=f"P{i}", title="岗位", department=unit) for i in range(3)]
+    update_column(Position, "reports_to", {others[0].pk: head.pk, others[1].pk: head.pk, others[2].pk: None})
+    update_column(Position, "grade", {others[0].pk: 7})
+    assert list(Position.objects.filter(pk__in=[o.pk for o in others]).order_by("pk").values_list(
+        "reports_to_id", "grade")) == [(head.pk, 7), (head.pk, None), (None, None)]  # fmt: skip
