@@ -32,6 +32,7 @@ from appraisal.models import (
 )
 from orgdesign import access
 from orgdesign.audit import record_bulk_history, record_history_of
+from orgdesign.bulk import insert_rows, update_columns
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
 from positions.models import Employee, Position
@@ -354,39 +355,46 @@ def cycle_open(*, cycle, user=None):
         if problems:
             raise ValidationError({"kpi_set": problems})
 
-    appraisals = []
+    rows = []
     for person, kpi_set in planned:
         position = positions[person["position_id"]]
         reviewer = reviewers.get(position["id"])
-        appraisals.append(Appraisal(
-            cycle=cycle, employee_id=person["id"], position_id=position["id"], department_id=position["department_id"],
-            position_title=position["title"], reviewer_id=reviewer if reviewer != person["id"] else None,
-            kpi_set=kpi_set, results_weight=kpi_set.results_weight, ability_weight=kpi_set.ability_weight,
-            attitude_weight=kpi_set.attitude_weight,
-        ))  # fmt: skip
-    Appraisal.objects.bulk_create(appraisals, batch_size=BATCH)
-    record_history_of(Appraisal, [appraisal.pk for appraisal in appraisals], update=False, user=user)
-    lines = []
-    for appraisal, (_person, kpi_set) in zip(appraisals, planned, strict=True):
-        for item in kpi_set.items.all():
-            indicator = item.indicator
-            lines.append(AppraisalLine(
-                appraisal_id=appraisal.pk, indicator_id=indicator.pk, name=indicator.name, name_en=indicator.name_en,
-                dimension=indicator.dimension, kind=indicator.kind, unit=indicator.unit, direction=indicator.direction,
-                weight=item.weight, target=item.target, order=item.order,
-                levels=[{"level": lv.level, "points": str(lv.points), "description": lv.description,
-                         "description_en": lv.description_en} for lv in indicator.levels.all()],
-            ))  # fmt: skip
-    AppraisalLine.objects.bulk_create(lines, batch_size=BATCH)
-    record_history_of(AppraisalLine, [line.pk for line in lines], update=False, user=user)
+        rows.append({
+            "cycle_id": cycle.pk, "employee_id": person["id"], "position_id": position["id"],
+            "department_id": position["department_id"], "position_title": position["title"],
+            "reviewer_id": reviewer if reviewer != person["id"] else None, "kpi_set_id": kpi_set.pk,
+            "results_weight": kpi_set.results_weight, "ability_weight": kpi_set.ability_weight,
+            "attitude_weight": kpi_set.attitude_weight,
+        })  # fmt: skip
+    insert_rows(Appraisal, rows)
+    appraisal_of = dict(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", "id"))
+    appraisal_ids = sorted(appraisal_of.values())
+    record_history_of(Appraisal, appraisal_ids, update=False, user=user)
+    lines_of_set = {
+        kpi_set.pk: [{
+            "indicator_id": item.indicator.pk, "name": item.indicator.name, "name_en": item.indicator.name_en,
+            "dimension": item.indicator.dimension, "kind": item.indicator.kind, "unit": item.indicator.unit,
+            "direction": item.indicator.direction, "weight": item.weight, "target": item.target, "order": item.order,
+            "levels": [{"level": lv.level, "points": str(lv.points), "description": lv.description,
+                        "description_en": lv.description_en} for lv in item.indicator.levels.all()],
+        } for item in kpi_set.items.all()]
+        for kpi_set in {kpi_set for _person, kpi_set in planned}
+    }  # fmt: skip
+    lines = [
+        {**line, "appraisal_id": appraisal_of[person["id"]]}
+        for person, kpi_set in planned
+        for line in lines_of_set[kpi_set.pk]
+    ]
+    insert_rows(AppraisalLine, lines)
+    record_history_of(AppraisalLine, appraisal_ids, update=False, user=user, column="appraisal_id")
 
-    access.grant_appraisal_permissions([appraisal.pk for appraisal in appraisals])
+    access.grant_appraisal_permissions(appraisal_ids)
     cycle.opened = timezone.now()
     cycle.left_out = left_out
     claim_revision(cycle)
     cycle.save()
     CycleEvent.objects.create(cycle=cycle, action=CycleAction.OPEN, user=user)
-    return {"created": len(appraisals), "left_out": left_out}
+    return {"created": len(appraisal_ids), "left_out": left_out}
 
 
 def reassign_reviewers(appraisal_ids):
@@ -447,18 +455,18 @@ def cycle_compute_results(*, cycle):
         "manager_score", "score",
     ):  # fmt: skip
         lines_by_appraisal.setdefault(line["appraisal_id"], []).append(line)
-    changed_lines, changed_appraisals = [], []
+    changed_lines, changed_appraisals = {}, {}
+    fields = ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"]
     for appraisal_id, row in appraisals.items():
         result = _score(row, lines_by_appraisal.get(appraisal_id, []), policy, bands)
-        changed_lines += result.pop("lines")
+        changed_lines.update(result.pop("lines"))
         now = appraisals_now[appraisal_id]
         if any(now[name] != value for name, value in result.items()):
-            changed_appraisals.append(Appraisal(id=appraisal_id, **result))
-    AppraisalLine.objects.bulk_update(changed_lines, ["score"], batch_size=BATCH)
-    fields = ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"]
-    Appraisal.objects.bulk_update(changed_appraisals, fields, batch_size=BATCH)
-    _record_current(AppraisalLine, [line.pk for line in changed_lines])
-    _record_current(Appraisal, [appraisal.pk for appraisal in changed_appraisals])
+            changed_appraisals[appraisal_id] = tuple(result[name] for name in fields)
+    update_columns(AppraisalLine, ["score"], {line_id: (score,) for line_id, score in changed_lines.items()})
+    update_columns(Appraisal, fields, changed_appraisals)
+    _record_current(AppraisalLine, list(changed_lines))
+    _record_current(Appraisal, list(changed_appraisals))
 
 
 def _record_current(model, ids, user=None):
@@ -475,12 +483,12 @@ def _line_score(line, cap):
 
 
 def _score(weights, lines, policy, bands):
-    """Scores of one appraisal from its weights and line values (dicts); the lines to update come along."""
-    updated_lines, triples = [], []
+    """Scores of one appraisal from its weights and line values (dicts); {line id: new score} comes along."""
+    updated_lines, triples = {}, []
     for line in lines:
         score = _line_score(line, policy.achievement_cap)
         if score != line["score"]:
-            updated_lines.append(AppraisalLine(id=line["id"], score=score))
+            updated_lines[line["id"]] = score
         triples.append((line["dimension"], line["weight"], score))
     by_dimension = scoring.dimension_scores(triples)
     dimension_weights = {d: weights[f"{d}_weight"] for d in Dimension.values}
@@ -505,8 +513,8 @@ def appraisal_compute(appraisal):
     result = _score(weights, lines, policy, _bands())
     changed = result.pop("lines")
     if changed:
-        AppraisalLine.objects.bulk_update(changed, ["score"])
-        _record_current(AppraisalLine, [line.pk for line in changed])
+        update_columns(AppraisalLine, ["score"], {line_id: (score,) for line_id, score in changed.items()})
+        _record_current(AppraisalLine, list(changed))
     for name, value in result.items():
         setattr(appraisal, name, value)
     return appraisal

@@ -199,20 +199,20 @@ def follow_organisation(*, employees=(), positions=()):
 
     employee_ids = {e.pk for e in employees}
     position_ids = {p.pk for p in positions} | {e.position_id for e in employees if e.position_id}
-    superiors = Position.objects.filter(pk__in=position_ids, reports_to__isnull=False).values_list(
+    superiors = Position.objects.filter(pk__among=position_ids, reports_to__isnull=False).values_list(
         "reports_to", flat=True
     )
     position_ids |= set(superiors)
-    position_ids |= set(Position.objects.filter(reports_to__in=position_ids).values_list("pk", flat=True))
+    position_ids |= set(Position.objects.filter(reports_to__among=position_ids).values_list("pk", flat=True))
     people = Employee.objects.filter(
-        Q(pk__in=employee_ids) | Q(position_id__in=position_ids), user__isnull=False
+        Q(pk__among=employee_ids) | Q(position_id__among=position_ids), user__isnull=False
     ).select_related("user")
     manager_positions = set(
         Position.objects.filter(
-            subordinates__isnull=False, pk__in=position_ids | {e.position_id for e in employees}
+            subordinates__isnull=False, pk__among=position_ids | {e.position_id for e in employees}
         ).values_list("pk", flat=True)
     )
-    groups = {g.name: g for g in Group.objects.filter(name__in=[EMPLOYEE, DEPARTMENT_MANAGER])}
+    groups = {g.name: g for g in Group.objects.filter(name__among=[EMPLOYEE, DEPARTMENT_MANAGER])}
     for person in people:
         if person.user is None:
             continue
@@ -222,12 +222,12 @@ def follow_organisation(*, employees=(), positions=()):
     if not Appraisal.objects.exists():  # nothing to reassign (a new organisation, a first import)
         return
     affected = Appraisal.objects.exclude(cycle__state=CycleState.CLOSED).filter(
-        Q(employee_id__in=employee_ids) | Q(reviewer_id__in=employee_ids) | Q(position_id__in=position_ids)
+        Q(employee_id__among=employee_ids) | Q(reviewer_id__among=employee_ids) | Q(position_id__among=position_ids)
     )
     ids = list(affected.values_list("pk", flat=True))
     reassign_reviewers(ids)
     own = Appraisal.objects.filter(
-        Q(employee_id__in=employee_ids) | Q(reviewer_id__in=employee_ids), cycle__state=CycleState.CLOSED
+        Q(employee_id__among=employee_ids) | Q(reviewer_id__among=employee_ids), cycle__state=CycleState.CLOSED
     )
     grant_appraisal_permissions(ids + list(own.values_list("pk", flat=True)))
 

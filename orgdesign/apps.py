@@ -6,3 +6,6 @@ class OrgdesignConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "orgdesign"
     verbose_name = _("integration")
+
+    def ready(self):
+        from orgdesign import lookups  # noqa: F401  (registers `__among`)

@@ -132,6 +132,8 @@ def record_history_of(model, ids, *, update, user=None, column=None):
     from django.db import connection
     from django.utils import timezone
 
+    from orgdesign.lookups import among_sql
+
     ids = sorted(ids)
     if not ids:
         return
@@ -143,10 +145,10 @@ def record_history_of(model, ids, *, update, user=None, column=None):
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({column_list}, history_date, history_type, history_user_id, "
         f"history_source, history_change_reason) SELECT {column_list}, %s, %s, %s, %s, '' "
-        f"FROM {quote(model._meta.db_table)} WHERE {quote(column or model._meta.pk.column)} IN "
+        f"FROM {quote(model._meta.db_table)} WHERE "
     )
     values = [timezone.now(), "~" if update else "+", getattr(user, "pk", None), current_source()]
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            cursor.execute(sql + f"({', '.join(['%s'] * len(chunk))})", [*values, *chunk])
+        for start in range(0, len(ids), 20000):
+            where, params = among_sql(quote(column or model._meta.pk.column), ids[start : start + 20000], connection)
+            cursor.execute(sql + where, [*values, *params])

@@ -127,29 +127,38 @@ def _copy_rows(connection, model, fields, rows, fixed, per_row):
 
 
 def update_column(model, field_name, values, *, batch_size=500):
-    """Set one column of many rows to values of their own: {id: value}, in `UPDATE … CASE` statements.
+    """Set one column of many rows to values of their own: {id: value}."""
+    update_columns(model, [field_name], {row_id: (value,) for row_id, value in values.items()}, batch_size=batch_size)
 
-    What `bulk_update` does for one field, without building an expression tree per row.
+
+def update_columns(model, field_names, values, *, batch_size=500):
+    """Set columns of many rows to values of their own, {id: (value, …)}, in `UPDATE … CASE` statements.
+
+    What `bulk_update` does, without building an expression tree per row and field.
     """
     if not values:
         return
     connection = connections[DEFAULT_DB_ALIAS]
-    field = model._meta.get_field(field_name)
-    prep = _preparer(field, connection)
     quote = connection.ops.quote_name
     pk = quote(model._meta.pk.column)
-    cast = field.target_field.cast_db_type(connection) if field.is_relation else field.cast_db_type(connection)
+    fields = [model._meta.get_field(name) for name in field_names]
+    prepare = [_preparer(field, connection) for field in fields]
+    casts = [(f.target_field if f.is_relation else f).cast_db_type(connection) for f in fields]
     items = sorted(values.items())
     with connection.cursor() as cursor:
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
-            cases = " ".join(["WHEN %s THEN CAST(%s AS " + cast + ")"] * len(chunk))
-            params = []
-            for row_id, value in chunk:
-                params += [row_id, value if prep is None or value is None else prep(value)]
-            params += [row_id for row_id, _value in chunk]
+            sets, params = [], []
+            for index, field in enumerate(fields):
+                sets.append(f"{quote(field.column)} = CASE {pk} "
+                            + " ".join([f"WHEN %s THEN CAST(%s AS {casts[index]})"] * len(chunk)) + " END")  # fmt: skip
+                prep = prepare[index]
+                for row_id, row in chunk:
+                    value = row[index]
+                    params += [row_id, value if prep is None or value is None else prep(value)]
+            params += [row_id for row_id, _row in chunk]
             cursor.execute(
-                f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = CASE {pk} {cases} END "
+                f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} "
                 f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})",
                 params,
             )

@@ -62,7 +62,7 @@ def description_snapshots(position_ids):
     """{position id: its `description_snapshot`} for many positions at once, from four `values()` queries."""
     snapshots, duty_index = {}, {}
     for row in (
-        Position.objects.filter(pk__in=position_ids)
+        Position.objects.filter(pk__among=position_ids)
         .values(
             "id",
             "code",
@@ -85,15 +85,15 @@ def description_snapshots(position_ids):
             "purpose_en": row["purpose_en"], "duties": [], "authorities": [], "standards": [],
         }  # fmt: skip
     ids = list(snapshots)
-    duties = Duty.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    duties = Duty.objects.filter(position_id__among=ids).order_by("position_id", "order", "id")
     for duty in duties.values("id", "position_id", "category", "title", "title_en", "text", "text_en"):
         owner = snapshots[duty.pop("position_id")]["duties"]
         duty_index[duty.pop("id")] = len(owner)
         owner.append(duty)
-    authorities = Authority.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    authorities = Authority.objects.filter(position_id__among=ids).order_by("position_id", "order", "id")
     for authority in authorities.values("position_id", "text", "text_en"):
         snapshots[authority.pop("position_id")]["authorities"].append(authority)
-    standards = WorkStandard.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
+    standards = WorkStandard.objects.filter(position_id__among=ids).order_by("position_id", "order", "id")
     for standard in standards.values("position_id", "measure", "measure_en", "target", "unit", "duty_id"):
         target = standard["target"]
         snapshots[standard["position_id"]]["standards"].append({

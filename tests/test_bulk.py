@@ -40,3 +40,15 @@ def test_a_column_is_updated_row_by_row():
     update_column(Position, "grade", {others[0].pk: 7})
     assert list(Position.objects.filter(pk__in=[o.pk for o in others]).order_by("pk").values_list(
         "reports_to_id", "grade")) == [(head.pk, 7), (head.pk, None), (None, None)]  # fmt: skip
+
+
+def test_among_matches_like_in_whatever_the_length_of_the_list():
+    unit = Department.objects.create(code="U", name="部门")
+    insert_rows(Position, [{"code": f"P{i}", "title": "岗位", "department_id": unit.pk} for i in range(3000)])
+    codes = [f"P{i}" for i in range(0, 6000, 2)]  # half of them exist
+    assert Position.objects.filter(code__among=codes).count() == 1500
+    assert Position.objects.exclude(code__among=codes).count() == 1500
+    ids = list(Position.objects.values_list("id", flat=True)[:10])
+    assert set(Position.objects.filter(id__among=ids).values_list("id", flat=True)) == set(ids)
+    assert Position.objects.filter(code__among=[]).count() == 0
+    assert Position.objects.filter(department__among=[unit]).count() == 3000

@@ -25,6 +25,7 @@ ROW_FIELDS = (
     ),
 )
 class DepartmentViewSet(HistoryMixin, WholeListMixin, OrgViewSet):
+    detail_from_row = True  # visibility is in the query; no permission looks at the object
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet

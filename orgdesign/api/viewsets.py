@@ -7,9 +7,11 @@ adds pagination, filters, search, stable ordering, ETag / Last-Modified, If-None
 (304) and If-Match (412), and CSV.
 """
 
+from types import SimpleNamespace
+
 import orjson
 from django.db import connection, transaction
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.http import http_date, parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,6 +28,16 @@ from orgdesign.api.permissions import ModelWritePermission, ReadOnlyTokenPermiss
 from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer, json_default
 from orgdesign.audit import history_entries
 from orgdesign.choices import ChangeSource
+
+
+class OrgFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which does nothing (and builds no form) when no filter is asked for."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not set(request.query_params).intersection(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -68,12 +80,33 @@ class OrgReadMixin:
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.complete_rows(list(page)))
 
+    # The detail can be read as one row, without loading the object first, when no permission of
+    # the resource looks at the object (the organisation's resources: visibility is in the query).
+    detail_from_row = False
+
     def retrieve(self, request, *args, **kwargs):
+        if self.detail_from_row:
+            return self._retrieve_row()
         obj = self.get_object()
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match and etag_for(obj) in parse_etags(if_none_match):
             return self._with_validators(Response(status=status.HTTP_304_NOT_MODIFIED), obj)
         return self._detail_response(obj)
+
+    def _retrieve_row(self):
+        try:
+            pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        except (TypeError, ValueError):
+            raise Http404 from None
+        rows = self.rows_for(self.get_queryset().filter(pk=pk))
+        if not rows:
+            raise Http404
+        row = rows[0]
+        validators = SimpleNamespace(pk=row["id"], revision=row["revision"], updated=row["updated"])
+        if_none_match = self.request.headers.get("If-None-Match")
+        if if_none_match and etag_for(validators) in parse_etags(if_none_match):
+            return self._with_validators(Response(status=status.HTTP_304_NOT_MODIFIED), validators)
+        return self._with_validators(Response(row), validators)
 
     def _detail_response(self, obj, status_code=status.HTTP_200_OK):
         row = self.rows_for(self.get_queryset().filter(pk=obj.pk))[0]
@@ -144,7 +177,7 @@ class OrgBaseViewSet(OrgReadMixin, viewsets.GenericViewSet):
     """Read-only resource; add OrgCreateMixin, OrgUpdateMixin, OrgDestroyMixin for writes."""
 
     pagination_class = OrgPagination
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [OrgFilterBackend, SearchFilter, StableOrderingFilter]
     permission_classes = [ModelWritePermission, ReadOnlyTokenPermission]
     renderer_classes = [FastJSONRenderer]
 
@@ -201,7 +234,7 @@ class WholeListMixin:
         filters=True,
     )
     @action(detail=False, methods=["get"], url_path="all", url_name="all", pagination_class=WholeList,
-            filter_backends=[DjangoFilterBackend, SearchFilter])  # fmt: skip
+            filter_backends=[OrgFilterBackend, SearchFilter])  # fmt: skip
     def whole_list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset()).order_by("id")
         response = StreamingHttpResponse(self._stream(queryset), content_type="application/json")

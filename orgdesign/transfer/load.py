@@ -181,7 +181,9 @@ def make_plan(data, *, check_fields=True):
         links = {column: lookup for column, lookup in LINKS.get(sheet, {}).items() if column in present}
         if rows:
             keys = [row.get(key) for row in rows]
-            for values in model.objects.filter(**{f"{key}__in": keys}).values("id", *columns.values(), *links.values()):
+            for values in model.objects.filter(**{f"{key}__among": keys}).values(
+                "id", *columns.values(), *links.values()
+            ):
                 stored[values[key]] = values
         plan.existing[sheet] = stored
         for row in rows:
@@ -269,7 +271,7 @@ def _check_units_and_positions(plan):
     file_units = {row.get("code") for row in plan.data.get("units", []) if "head" in row}
     position_rows = {row.get("code"): row for row in plan.data.get("positions", [])}
     for unit_code, head in (
-        Department.objects.exclude(code__in=file_units).exclude(head=None).values_list("code", "head__code")
+        Department.objects.exclude(code__among=file_units).exclude(head=None).values_list("code", "head__code")
     ):
         row = position_rows.get(head)
         if row is not None and position_unit.get(head) != unit_code:
@@ -290,9 +292,9 @@ def _check_employees(plan):
     holding = dict(Employee.objects.filter(active=True).values_list("employee_no", "position__code"))
     numbers = [row.get("employee_no") for row in rows]
     stored_position = dict(
-        Employee.objects.filter(employee_no__in=numbers).values_list("employee_no", "position__code")
+        Employee.objects.filter(employee_no__among=numbers).values_list("employee_no", "position__code")
     )
-    stored_active = dict(Employee.objects.filter(employee_no__in=numbers).values_list("employee_no", "active"))
+    stored_active = dict(Employee.objects.filter(employee_no__among=numbers).values_list("employee_no", "active"))
     for row in rows:
         if row.get("position") and row["position"] not in position_codes:
             plan.problem("employees", row["_row"], "position",
@@ -358,7 +360,7 @@ def _check_parts(plan):
             duty_numbers[row.get("position")].add(row.get("order"))
     listed = set(duty_numbers)
     for code, count in Counter(
-        Duty.objects.exclude(position__code__in=listed).values_list("position__code", flat=True)
+        Duty.objects.exclude(position__code__among=listed).values_list("position__code", flat=True)
     ).items():
         duty_numbers[code] = set(range(1, count + 1))
     for row in plan.data.get("standards", []):
@@ -388,13 +390,13 @@ def _part_actions(plan):
         owner_column = BY_NAME[sheet].owner
         owner_model = _model(ENTITY[owner_sheet][0])
         owners = dict(
-            owner_model.objects.filter(code__in={r.get(owner_column) for r in rows}).values_list("code", "id")
+            owner_model.objects.filter(code__among={r.get(owner_column) for r in rows}).values_list("code", "id")
         )
         order_by = ["level"] if sheet == "indicator_levels" else ["order", "id"]
         stored = defaultdict(list)
         for values in (
             _model(label)
-            .objects.filter(**{f"{fk}_id__in": owners.values()})
+            .objects.filter(**{f"{fk}_id__among": owners.values()})
             .order_by(f"{fk}_id", *order_by)
             .values(f"{fk}_id", *columns.values())
         ):
@@ -437,7 +439,7 @@ def _check_kpi(plan):
                                               "target": row.get("target")})  # fmt: skip
     else:
         listed = set()
-    for code, indicator, weight, target in KpiItem.objects.exclude(kpi_set__code__in=listed).values_list(
+    for code, indicator, weight, target in KpiItem.objects.exclude(kpi_set__code__among=listed).values_list(
         "kpi_set__code", "indicator__code", "weight", "target"
     ):
         items[code].append({"indicator": indicator, "weight": weight, "target": target})
@@ -445,7 +447,7 @@ def _check_kpi(plan):
     listed_members = {row.get("kpi_set") for row in plan.data.get("kpi_set_positions", [])}
     for row in plan.data.get("kpi_set_positions", []):
         members[row.get("kpi_set")].add(row.get("position"))
-    for code, position in KpiSet.positions.through.objects.exclude(kpiset__code__in=listed_members).values_list(
+    for code, position in KpiSet.positions.through.objects.exclude(kpiset__code__among=listed_members).values_list(
         "kpiset__code", "position__code"
     ):
         members[code].add(position)
@@ -503,9 +505,9 @@ def _upsert(plan, sheet, refs=None):
         if names:
             model.objects.bulk_update(changed, names, batch_size=1000)
         if hasattr(model, "revision"):
-            model.objects.filter(pk__in=[o.pk for o in changed]).update(revision=F("revision") + 1)
+            model.objects.filter(pk__among=[o.pk for o in changed]).update(revision=F("revision") + 1)
     ids = dict(
-        model.objects.filter(**{f"{key}__in": [r[key] for r in plan.data.get(sheet, [])]}).values_list(key, "id")
+        model.objects.filter(**{f"{key}__among": [r[key] for r in plan.data.get(sheet, [])]}).values_list(key, "id")
     )
     return ids, [ids[fields[key]] for fields in new], [o.pk for o in changed]
 
@@ -514,7 +516,7 @@ def _set_links(model, sheet_rows, key_ids, column, field, target_ids, present):
     """Set a link column (a unit's parent, a position's superior …) on the rows that have it; ids that changed."""
     if column not in present:
         return []
-    current = dict(model.objects.filter(pk__in=key_ids.values()).values_list("id", f"{field}_id"))
+    current = dict(model.objects.filter(pk__among=key_ids.values()).values_list("id", f"{field}_id"))
     changed = []
     for row in sheet_rows:
         obj_id = key_ids.get(row.get("code"))
@@ -571,7 +573,7 @@ def _replace_parts(plan, sheet, owner_ids, resolve=None):
     stored = defaultdict(list)
     order_by = ["level"] if sheet == "indicator_levels" else ["order", "id"]
     for values in (
-        model.objects.filter(**{f"{fk}_id__in": [owner_ids[c] for c in wanted]})
+        model.objects.filter(**{f"{fk}_id__among": [owner_ids[c] for c in wanted]})
         .order_by(f"{fk}_id", *order_by)
         .values(f"{fk}_id", *compare)
     ):
@@ -581,14 +583,13 @@ def _replace_parts(plan, sheet, owner_ids, resolve=None):
     for code, items in wanted.items():
         owner_id = owner_ids[code]
         as_stored = [{k: _norm(v) for k, v in i.items()} for i in stored.get(owner_id, [])]
-        as_wanted = [{k: _norm(i.get(k)) for k in compare} for i in items]
-        if as_stored != as_wanted:
+        if not as_stored or as_stored != [{k: _norm(i.get(k)) for k in compare} for i in items]:
             changed.add(code)
             if as_stored:
                 delete_for.append(owner_id)
             create += [{f"{fk}_id": owner_id, **{k: i.get(k) for k in compare}} for i in items]
     for start in range(0, len(delete_for), 500):
-        model.objects.filter(**{f"{fk}_id__in": delete_for[start : start + 500]}).delete()
+        model.objects.filter(**{f"{fk}_id__among": delete_for[start : start + 500]}).delete()
     insert_rows(model, [{_attname(model, k): v for k, v in row.items()} for row in create])
     if hasattr(model, "history"):
         owners = {owner_ids[code] for code in changed}
@@ -605,7 +606,7 @@ def _duty_numbers(position_ids):
 
     numbers, counters = {}, Counter()
     for duty_id, position_id in (
-        Duty.objects.filter(position_id__in=position_ids)
+        Duty.objects.filter(position_id__among=position_ids)
         .order_by("position_id", "order", "id")
         .values_list("id", "position_id")
     ):
@@ -622,7 +623,9 @@ def _duty_links_before(data, all_positions):
         return {}
     position_ids = {all_positions[row["position"]] for row in data["duties"] if row.get("position") in all_positions}
     numbers = _duty_numbers(position_ids)
-    links = WorkStandard.objects.filter(position_id__in=position_ids, duty__isnull=False).values_list("id", "duty_id")
+    links = WorkStandard.objects.filter(position_id__among=position_ids, duty__isnull=False).values_list(
+        "id", "duty_id"
+    )
     return {standard_id: numbers[duty_id] for standard_id, duty_id in links if duty_id in numbers}
 
 
@@ -647,23 +650,19 @@ class _Resolver:
 
 def _publish(position_ids, user):
     """Record the description of these positions as their next version where it changed (in bulk)."""
-    from django.db.models import OuterRef, Subquery
-
     from positions.models import DescriptionVersion
     from positions.selectors import description_snapshots
 
     ids = sorted(position_ids)
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        latest = (
-            DescriptionVersion.objects.filter(position=OuterRef("position")).order_by("-number").values("number")[:1]
-        )
-        previous = {
-            position_id: (number, snapshot)
-            for position_id, number, snapshot in DescriptionVersion.objects.filter(
-                position_id__in=chunk, number=Subquery(latest)
-            ).values_list("position_id", "number", "snapshot")
-        }
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        previous = {}  # position id: (number, snapshot) of its latest version
+        for position_id, number, snapshot in (
+            DescriptionVersion.objects.filter(position_id__among=chunk)
+            .order_by("position_id", "-number")
+            .values_list("position_id", "number", "snapshot")
+        ):
+            previous.setdefault(position_id, (number, snapshot))
         versions = []
         snapshots = description_snapshots(chunk)
         for position_id, snapshot in sorted(snapshots.items()):
@@ -701,7 +700,7 @@ def apply(plan, *, user=None, progress=None):
 
         progress(_("positions"), 1, steps)
         old_superiors = set(
-            Position.objects.filter(code__in=[r.get("code") for r in data.get("positions", [])])
+            Position.objects.filter(code__among=[r.get("code") for r in data.get("positions", [])])
             .exclude(reports_to=None)
             .values_list("reports_to_id", flat=True)
         )
@@ -741,7 +740,7 @@ def apply(plan, *, user=None, progress=None):
             owners = [all_positions[c] for c in {r["position"] for r in data["standards"]}]
             counters = Counter()
             for duty_id, position_code in (
-                Duty.objects.filter(position_id__in=owners)
+                Duty.objects.filter(position_id__among=owners)
                 .order_by("position_id", "order", "id")
                 .values_list("id", "position__code")
             ):
@@ -762,7 +761,7 @@ def apply(plan, *, user=None, progress=None):
             for row in data["kpi_set_positions"]:
                 wanted[all_sets[row["kpi_set"]]].add(all_positions[row["position"]])
             stored = defaultdict(set)
-            for set_id, position_id in through.objects.filter(kpiset_id__in=wanted).values_list(
+            for set_id, position_id in through.objects.filter(kpiset_id__among=wanted).values_list(
                 "kpiset_id", "position_id"
             ):
                 stored[set_id].add(position_id)
@@ -777,7 +776,7 @@ def apply(plan, *, user=None, progress=None):
         )
         moved = []
         if "position" in present.get("employees", set()):
-            current = dict(Employee.objects.filter(pk__in=employee_ids.values()).values_list("id", "position_id"))
+            current = dict(Employee.objects.filter(pk__among=employee_ids.values()).values_list("id", "position_id"))
             for row in data.get("employees", []):
                 wanted = all_positions.get(row.get("position")) if row.get("position") else None
                 if current.get(employee_ids[row["employee_no"]]) != wanted:
@@ -797,12 +796,13 @@ def apply(plan, *, user=None, progress=None):
         _publish(to_publish, user)
 
         progress(_("roles and reviewers"), 8, steps)
-        people = list(Employee.objects.filter(pk__in=set(employees_new) | employees_touched))
+        people = list(Employee.objects.filter(pk__among=set(employees_new) | employees_touched))
         if people or positions_changed:
             from orgdesign import access
 
             access.follow_organisation(
-                employees=people, positions=list(Position.objects.filter(pk__in=set(positions_changed) | old_superiors))
+                employees=people,
+                positions=list(Position.objects.filter(pk__among=set(positions_changed) | old_superiors)),
             )
         progress(_("done"), 9, steps)
     return plan.counts()

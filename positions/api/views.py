@@ -27,6 +27,7 @@ CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused wi
     ),
 )
 class PositionViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
+    detail_from_row = True  # visibility is in the query; no permission looks at the object
     queryset = Position.objects.all()
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
@@ -79,6 +80,7 @@ EMPLOYEE_ROW_FIELDS = (
     destroy=extend_schema(summary="Delete an employee"),
 )
 class EmployeeViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
+    detail_from_row = True  # visibility is in the query; no permission looks at the object
     queryset = Employee.objects.all()
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilterSet
