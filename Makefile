@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages check-deploy screenshots clean
+.PHONY: run test bench load lint format messages check-deploy screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ test: $(VENV)/.dev
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || echo "NOTE: no chromium at $${CHROMIUM:-/usr/bin/chromium}: the browser tests will be SKIPPED (apt-get install -y chromium)"
 	DJANGO_SETTINGS_MODULE=orgdesign.settings_test $(MANAGE) compile_translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: the benchmark suite (SQLite, and PostgreSQL when DATABASE_URL names one); BENCH_ARGS=--large adds 100,000 positions
+bench: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## load: gunicorn under a mixed load from wrk for 60 s (needs DATABASE_URL=postgres://… and wrk: apt-get install -y wrk)
+load: $(VENV)/.dev
+	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
 ## screenshots: the README's pictures of the org chart and a position page, taken from the running app (needs chromium)
 screenshots: $(VENV)/.dev

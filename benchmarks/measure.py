@@ -30,9 +30,15 @@ def setup():
 
 
 def hr_client():
+    from django.test import Client
+
+    return Client(HTTP_AUTHORIZATION=f"Token {hr_token()}")
+
+
+def hr_token():
+    """The key of an API token of an HR admin made for the benchmarks."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.test import Client
 
     from orgdesign.access import HR_ADMIN
     from orgdesign.models import ApiToken
@@ -41,7 +47,7 @@ def hr_client():
     user, _created = get_user_model().objects.get_or_create(username="bench-hr")
     user.groups.add(Group.objects.get(name=HR_ADMIN))
     token = ApiToken.objects.filter(user=user, name="bench").first() or api_token_create(user=user, name="bench")
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return token.key
 
 
 def fetch(client, url):
@@ -191,9 +197,22 @@ def cycle():
             "open_seconds": round(open_seconds, 2), "results_seconds": round(results_seconds, 2)}  # fmt: skip
 
 
+def targets():
+    """A token and ids for the load test to aim at."""
+    from departments.models import Department
+    from positions.models import Employee, Position
+
+    return {
+        "token": hr_token(),
+        "positions": list(Position.objects.order_by("?").values_list("id", flat=True)[:200]),
+        "employees": list(Employee.objects.order_by("?").values_list("id", flat=True)[:200]),
+        "units": list(Department.objects.filter(depth__lte=2).order_by("id").values_list("id", flat=True)[:50]),
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["requests", "memory", "cycle"])
+    parser.add_argument("what", choices=["requests", "memory", "cycle", "targets"])
     parser.add_argument("url", nargs="?")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", required=True)
@@ -203,8 +222,10 @@ def main(argv=None):
         result = requests(args.runs)
     elif args.what == "memory":
         result = memory(args.url)
-    else:
+    elif args.what == "cycle":
         result = cycle()
+    else:
+        result = targets()
     with open(args.out, "w") as handle:
         json.dump(result, handle, indent=1)
     return 0

@@ -115,3 +115,24 @@ def write_docs(report, path):
     before, rest = text.split(START, 1)
     _old, after = rest.split(END, 1)
     path.write_text(f"{before}{START}\n{tables(report)}\n{END}{after}")
+
+
+LOAD_START, LOAD_END = "<!-- load:start -->", "<!-- load:end -->"
+
+
+def write_load(result, path):
+    table = _table(
+        ["date", "server", "database", "organisation", "connections", "requests", "requests/s", "p50", "p95", "p99",
+         "errors", "statuses"],
+        [[result["date"], f"gunicorn, {result['workers']} workers", result["database"],
+          f"{result['positions']:,} positions, {result['people']:,} people", result["connections"],
+          f"{result['requests']:,}", result["requests_per_second"], f"{result['p50']:.1f} ms",
+          f"{result['p95']:.1f} ms", f"{result['p99']:.1f} ms", result["errors"] + result["non_2xx"],
+          ", ".join(f"{k}: {v:,}" for k, v in sorted(result["statuses"].items()))]],
+    )  # fmt: skip
+    text = path.read_text()
+    if LOAD_START not in text:
+        text += f"\n{LOAD_START}\n{LOAD_END}\n"
+    before, rest = text.split(LOAD_START, 1)
+    _old, after = rest.split(LOAD_END, 1)
+    path.write_text(f"{before}{LOAD_START}\n{table}\n{LOAD_END}{after}")

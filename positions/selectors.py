@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from orgdesign.compiled import CompiledValues
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 
 
@@ -135,6 +136,29 @@ def position_rows(queryset):
     return queryset.annotate(filled=filled, version=version).values(*POSITION_ROW_FIELDS, "filled", "version")
 
 
+_DUTIES = CompiledValues(
+    lambda ids: (
+        Duty.objects.filter(position_id__among=ids)
+        .order_by("position_id", "order", "id")
+        .values("id", "position_id", "category", "title", "title_en", "text", "text_en", "order")
+    )
+)
+_AUTHORITIES = CompiledValues(
+    lambda ids: (
+        Authority.objects.filter(position_id__among=ids)
+        .order_by("position_id", "order", "id")
+        .values("id", "position_id", "text", "text_en", "order")
+    )
+)
+_STANDARDS = CompiledValues(
+    lambda ids: (
+        WorkStandard.objects.filter(position_id__among=ids)
+        .order_by("position_id", "order", "id")
+        .values("id", "position_id", "measure", "measure_en", "target", "unit", "duty", "order")
+    )
+)
+
+
 def attach_description_parts(rows):
     """Add `duties`, `authorities` and `standards` to position rows: three queries per call."""
     by_id = {}
@@ -146,16 +170,13 @@ def attach_description_parts(rows):
         return rows
     ids = list(by_id)
     duty_index = {}
-    duties = Duty.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
-    for duty in duties.values("id", "position_id", "category", "title", "title_en", "text", "text_en", "order"):
+    for duty in _DUTIES.rows(ids):
         owner = by_id[duty.pop("position_id")]
         duty_index[duty["id"]] = len(owner["duties"])
         owner["duties"].append(duty)
-    authorities = Authority.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
-    for authority in authorities.values("id", "position_id", "text", "text_en", "order"):
+    for authority in _AUTHORITIES.rows(ids):
         by_id[authority.pop("position_id")]["authorities"].append(authority)
-    standards = WorkStandard.objects.filter(position_id__in=ids).order_by("position_id", "order", "id")
-    for standard in standards.values("id", "position_id", "measure", "measure_en", "target", "unit", "duty", "order"):
+    for standard in _STANDARDS.rows(ids):
         standard["duty_index"] = duty_index.get(standard["duty"])
         by_id[standard.pop("position_id")]["standards"].append(standard)
     return rows
