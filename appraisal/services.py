@@ -32,7 +32,7 @@ from appraisal.models import (
 )
 from orgdesign import access
 from orgdesign.audit import record_bulk_history, record_history_of
-from orgdesign.bulk import insert_rows, update_columns
+from orgdesign.bulk import insert_rows, refresh_statistics, update_columns
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
 from positions.models import Employee, Position
@@ -389,6 +389,8 @@ def cycle_open(*, cycle, user=None):
     record_history_of(AppraisalLine, appraisal_ids, update=False, user=user, column="appraisal_id")
 
     access.grant_appraisal_permissions(appraisal_ids)
+    if len(appraisal_ids) > 1000:
+        refresh_statistics([Appraisal, AppraisalLine])
     cycle.opened = timezone.now()
     cycle.left_out = left_out
     claim_revision(cycle)

@@ -41,8 +41,9 @@ def org_chart(*, units=None, root=None, depth=None, people=None):
         position_by_id[position["id"]] = position
         by_id[position.pop("department")]["positions"].append(position)
 
+    ids = list(position_by_id)
     holders = (Employee.objects.all() if people is None else people).filter(
-        active=True, position__department__in=units.values("id")
+        active=True, **{"position_id__in" if len(ids) <= 1000 else "position_id__among": ids}
     )
     for person in holders.order_by("employee_no").values("id", "employee_no", "name", "name_en", "position"):
         position_by_id[person.pop("position")]["holders"].append(person)

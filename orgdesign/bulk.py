@@ -131,34 +131,48 @@ def update_column(model, field_name, values, *, batch_size=500):
     update_columns(model, [field_name], {row_id: (value,) for row_id, value in values.items()}, batch_size=batch_size)
 
 
-def update_columns(model, field_names, values, *, batch_size=500):
-    """Set columns of many rows to values of their own, {id: (value, …)}, in `UPDATE … CASE` statements.
+def update_columns(model, field_names, values, *, batch_size=1000):
+    """Set columns of many rows to values of their own, {id: (value, …)}: `UPDATE … FROM (VALUES …)`.
 
-    What `bulk_update` does, without building an expression tree per row and field.
+    What `bulk_update` does, without an expression tree per row and field, and joined on the id
+    rather than a `CASE` that is searched row by row (PostgreSQL, and SQLite from 3.33).
     """
     if not values:
         return
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    pk = quote(model._meta.pk.column)
+    pk = model._meta.pk
     fields = [model._meta.get_field(name) for name in field_names]
     prepare = [_preparer(field, connection) for field in fields]
-    casts = [(f.target_field if f.is_relation else f).cast_db_type(connection) for f in fields]
+    casts = [(f.target_field if f.is_relation else f).cast_db_type(connection) for f in [pk, *fields]]
+    one = "(" + ", ".join(f"CAST(%s AS {cast})" for cast in casts) + ")"
+    sets = ", ".join(f"{quote(field.column)} = v.column{index + 2}" for index, field in enumerate(fields))
+    table = quote(model._meta.db_table)
     items = sorted(values.items())
     with connection.cursor() as cursor:
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
-            sets, params = [], []
-            for index, field in enumerate(fields):
-                sets.append(f"{quote(field.column)} = CASE {pk} "
-                            + " ".join([f"WHEN %s THEN CAST(%s AS {casts[index]})"] * len(chunk)) + " END")  # fmt: skip
-                prep = prepare[index]
-                for row_id, row in chunk:
+            params = []
+            for row_id, row in chunk:
+                params.append(row_id)
+                for index, prep in enumerate(prepare):
                     value = row[index]
-                    params += [row_id, value if prep is None or value is None else prep(value)]
-            params += [row_id for row_id, _row in chunk]
+                    params.append(value if prep is None or value is None else prep(value))
             cursor.execute(
-                f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} "
-                f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})",
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(chunk))}) AS v "
+                f"WHERE {table}.{quote(pk.column)} = v.column1",
                 params,
             )
+
+
+def refresh_statistics(models):
+    """Let the query planner know the tables' new sizes after a bulk load (`ANALYZE`).
+
+    Without it PostgreSQL plans the next reads with the statistics of the empty tables (until
+    autovacuum gets to them), and picks full scans where an index lookup takes a millisecond.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")

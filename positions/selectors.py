@@ -1,9 +1,8 @@
 """Reads of positions and their descriptions that more than one interface needs."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from orgdesign.compiled import CompiledValues
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 
 
@@ -136,31 +135,47 @@ def position_rows(queryset):
     return queryset.annotate(filled=filled, version=version).values(*POSITION_ROW_FIELDS, "filled", "version")
 
 
-_DUTIES = CompiledValues(
-    lambda ids: (
-        Duty.objects.filter(position_id__among=ids)
-        .order_by("position_id", "order", "id")
-        .values("id", "position_id", "category", "title", "title_en", "text", "text_en", "order")
-    )
-)
-_AUTHORITIES = CompiledValues(
-    lambda ids: (
-        Authority.objects.filter(position_id__among=ids)
-        .order_by("position_id", "order", "id")
-        .values("id", "position_id", "text", "text_en", "order")
-    )
-)
-_STANDARDS = CompiledValues(
-    lambda ids: (
-        WorkStandard.objects.filter(position_id__among=ids)
-        .order_by("position_id", "order", "id")
-        .values("id", "position_id", "measure", "measure_en", "target", "unit", "duty", "order")
-    )
-)
+PART_FIELDS = {
+    Duty: ("id", "position_id", "category", "title", "title_en", "text", "text_en", "order"),
+    Authority: ("id", "position_id", "text", "text_en", "order"),
+    WorkStandard: ("id", "position_id", "measure", "measure_en", "target", "unit", "duty", "order"),
+}
 
 
-def attach_description_parts(rows):
-    """Add `duties`, `authorities` and `standards` to position rows: three queries per call."""
+def _parts(model):
+    """A `values()` queryset of one kind of description part, in the order of the description."""
+    return model.objects.order_by("position_id", "order", "id").values(*PART_FIELDS[model])
+
+
+def position_chunk(queryset, after, size):
+    """Up to `size` positions of `queryset` with ids above `after`, as complete as in the list.
+
+    For reading a whole organisation in id order: counts and parts are read for the range of
+    ids the chunk covers (index range scans and two small aggregates), not id by id.
+    """
+    rows = list(queryset.filter(id__gt=after).order_by("id").values(*POSITION_ROW_FIELDS)[:size])
+    if not rows:
+        return rows
+    between = {"position_id__gt": after, "position_id__lte": rows[-1]["id"]}
+    filled = dict(
+        Employee.objects.filter(active=True, **between).values("position_id").annotate(n=Count("id"))
+        .values_list("position_id", "n").order_by()
+    )  # fmt: skip
+    versions = dict(
+        DescriptionVersion.objects.filter(**between).values("position_id").annotate(n=Max("number"))
+        .values_list("position_id", "n").order_by()
+    )  # fmt: skip
+    for row in rows:
+        row["filled"], row["version"] = filled.get(row["id"], 0), versions.get(row["id"])
+    return attach_description_parts(rows, between=between)
+
+
+def attach_description_parts(rows, *, between=None):
+    """Add `duties`, `authorities` and `standards` to position rows: three queries per call.
+
+    `between` ({"position_id__gt": …, "position_id__lte": …}) reads the parts of a range of
+    positions instead of a list of them (rows outside `rows` are skipped).
+    """
     by_id = {}
     for row in rows:
         row["vacant"] = max(row["headcount"] - row["filled"], 0)
@@ -168,17 +183,28 @@ def attach_description_parts(rows):
         by_id[row["id"]] = row
     if not by_id:
         return rows
-    ids = list(by_id)
+    if between is None:
+        ids = list(by_id)  # a page: an IN list, which the planner reads best
+        duties, authorities, standards = (
+            _parts(model).filter(position_id__in=ids) for model in (Duty, Authority, WorkStandard)
+        )
+    else:
+        duties, authorities, standards = (_parts(model).filter(**between) for model in (Duty, Authority, WorkStandard))
     duty_index = {}
-    for duty in _DUTIES.rows(ids):
-        owner = by_id[duty.pop("position_id")]
-        duty_index[duty["id"]] = len(owner["duties"])
-        owner["duties"].append(duty)
-    for authority in _AUTHORITIES.rows(ids):
-        by_id[authority.pop("position_id")]["authorities"].append(authority)
-    for standard in _STANDARDS.rows(ids):
-        standard["duty_index"] = duty_index.get(standard["duty"])
-        by_id[standard.pop("position_id")]["standards"].append(standard)
+    for duty in duties:
+        owner = by_id.get(duty.pop("position_id"))
+        if owner is not None:
+            duty_index[duty["id"]] = len(owner["duties"])
+            owner["duties"].append(duty)
+    for authority in authorities:
+        owner = by_id.get(authority.pop("position_id"))
+        if owner is not None:
+            owner["authorities"].append(authority)
+    for standard in standards:
+        owner = by_id.get(standard.pop("position_id"))
+        if owner is not None:
+            standard["duty_index"] = duty_index.get(standard["duty"])
+            owner["standards"].append(standard)
     return rows
 
 

@@ -6,6 +6,10 @@ class OrgPagination(LimitOffsetPagination):
 
     default_limit = 50
     max_limit = 1000
+    count_queryset = None  # set by a view whose rows carry joins the count does not need
+
+    def get_count(self, queryset):
+        return super().get_count(self.count_queryset if self.count_queryset is not None else queryset)
 
     def get_paginated_response_schema(self, schema):
         return {

@@ -76,8 +76,10 @@ class OrgReadMixin:
         return self.complete_rows(list(self.row_queryset(queryset)))
 
     def list(self, request, *args, **kwargs):
-        queryset = self.row_queryset(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(queryset)
+        base = self.filter_queryset(self.get_queryset())
+        if self.paginator is not None:
+            self.paginator.count_queryset = base  # counted without the joins and annotations of the rows
+        page = self.paginate_queryset(self.row_queryset(base))
         return self.get_paginated_response(self.complete_rows(list(page)))
 
     # The detail can be read as one row, without loading the object first, when no permission of
@@ -241,6 +243,10 @@ class WholeListMixin:
         response["Cache-Control"] = "no-store"
         return response
 
+    def whole_list_chunk(self, queryset, after, size):
+        """Up to `size` complete rows with ids above `after`, in id order."""
+        return self.complete_rows(list(self.row_queryset(queryset.filter(id__gt=after))[:size]))
+
     def _stream(self, queryset):
         outermost = not connection.in_atomic_block
         with transaction.atomic():
@@ -248,10 +254,9 @@ class WholeListMixin:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield b'{"count":' + str(queryset.count()).encode() + b',"results":['
-            last, first = None, True
+            last, first = 0, True
             while True:
-                chunk = queryset if last is None else queryset.filter(id__gt=last)
-                rows = self.complete_rows(list(self.row_queryset(chunk)[: self.chunk_size]))
+                rows = self.whole_list_chunk(queryset, last, self.chunk_size)
                 if not rows:
                     break
                 body = orjson.dumps(rows, default=json_default, option=orjson.OPT_NON_STR_KEYS)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orgdesign.audit import change_source, record_history_of
-from orgdesign.bulk import insert_rows, update_column
+from orgdesign.bulk import insert_rows, refresh_statistics, update_column
 from orgdesign.choices import ChangeSource
 from orgdesign.transfer.layout import BY_NAME
 from orgdesign.transfer.read import ImportRefused, Problem
@@ -803,6 +803,11 @@ def apply(plan, *, user=None, progress=None):
             access.follow_organisation(
                 employees=people,
                 positions=list(Position.objects.filter(pk__among=set(positions_changed) | old_superiors)),
+            )
+        if sum(len(rows) for rows in data.values()) > 5000:
+            refresh_statistics(
+                [_model(label) for label, *_rest in [*ENTITY.values(), *PARTS.values()]]
+                + [_model("positions.DescriptionVersion")]
             )
         progress(_("done"), 9, steps)
     return plan.counts()

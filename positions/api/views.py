@@ -5,7 +5,7 @@ from orgdesign.api.viewsets import FORMAT_PARAMETER, CSVMixin, HistoryMixin, Org
 from positions.api.serializers import EmployeeSerializer, PositionSerializer
 from positions.filtersets import EmployeeFilterSet, PositionFilterSet
 from positions.models import Authority, Duty, Employee, Position, WorkStandard
-from positions.selectors import attach_description_parts, position_rows
+from positions.selectors import attach_description_parts, position_chunk, position_rows
 from positions.services import employee_create, employee_delete, employee_update, position_delete, position_write
 
 CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused with 412 and changes nothing."
@@ -36,6 +36,9 @@ class PositionViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
 
     def row_queryset(self, queryset):
         return position_rows(queryset)
+
+    def whole_list_chunk(self, queryset, after, size):
+        return position_chunk(queryset, after, size)
 
     def complete_rows(self, rows):
         return attach_description_parts(rows)

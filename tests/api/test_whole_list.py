@@ -83,6 +83,6 @@ def test_queries_grow_only_with_the_number_of_chunks(hr_api, monkeypatch):
         assert body["count"] == positions
         return len(captured)
 
-    # 150 and 190 positions are both two chunks; 250 is three (four queries a chunk: rows and three parts).
+    # 150 and 190 positions are two chunks each, 250 three (a chunk: rows, counts, versions, three parts).
     assert queries(150) == queries(190)
-    assert queries(250) == queries(190) + 4
+    assert queries(250) == queries(190) + 6
