@@ -90,7 +90,7 @@ def requests(runs):
     from appraisal.models import AppraisalCycle
     from benchmarks import floors
     from departments.models import Department
-    from positions.models import Position
+    from positions.models import Employee, Position
 
     client = hr_client()
     postgres = connection.vendor == "postgresql"
@@ -141,10 +141,13 @@ def requests(runs):
 
     # Pulling the whole organisation, as another system would: the tree, every position, every person.
     whole = ["/api/v1/org-chart/", "/api/v1/positions/all/", "/api/v1/employees/all/"]
-    medians = compare(runs, {"all": lambda: [fetch(client, url) for url in whole], "paged": lambda: _page(client)})
+    contenders = {"all": lambda: [fetch(client, url) for url in whole]}
+    if Employee.objects.count() <= 50000:  # offset paging is quadratic; beyond this it only measures that
+        contenders["paged"] = lambda: _page(client)
+    medians = compare(runs, contenders)
     result["whole_organisation"] = {
         "urls": whole, "seconds": round(medians["all"], 3), "queries": sum(queries_of(client, url) for url in whole),
-        "paged_employees_seconds": round(medians["paged"], 3),
+        "paged_employees_seconds": round(medians["paged"], 3) if "paged" in medians else None,
     }  # fmt: skip
     return result
 

@@ -81,7 +81,7 @@ def tables(report):
     out += ["**Pulling the whole organisation** (the tree, every position with its description, every person: "
             "the three `…/all/` and org-chart requests):", ""]  # fmt: skip
     rows = [[_db(r), f"{r['size']:,}", f"{r['people']:,}", f"{r['whole_organisation']['seconds'] * 1000:.0f} ms",
-             r["whole_organisation"]["queries"], f"{r['whole_organisation']['paged_employees_seconds'] * 1000:.0f} ms"]
+             r["whole_organisation"]["queries"], _ms(r["whole_organisation"]["paged_employees_seconds"])]
             for r in results]  # fmt: skip
     out += [_table(["database", "positions", "people", "time", "SQL queries", "people paged 1,000 at a time"], rows),
             ""]  # fmt: skip
@@ -98,6 +98,10 @@ def tables(report):
         rows.append([f"`{url}`", *(r["queries"].get(url, "—") for r in results), _mark(same)])
     out += [_table(["endpoint", *(f"{_db_short(d)} {s:,}" for d, s in columns), "equal"], rows)]
     return "\n".join(out)
+
+
+def _ms(seconds):
+    return "—" if seconds is None else f"{seconds * 1000:.0f} ms"
 
 
 def _memory(figure):

@@ -195,9 +195,14 @@ def main(argv=None):
                 result = measure(database, size, args, work)
                 result["database"] = database.version()
                 report["results"].append(result)
+                report["seconds"] = round(time.perf_counter() - started)
+                save(report, args)  # after each size, so a long run that is stopped keeps what it measured
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report["seconds"] = round(time.perf_counter() - started)
+    return 0
+
+
+def save(report, args):
     results = ROOT / "benchmarks" / "results" / f"{report['date']}.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
@@ -207,7 +212,6 @@ def main(argv=None):
 
         write_docs(report, ROOT / "docs" / "performance.md")
         log("wrote docs/performance.md")
-    return 0
 
 
 if __name__ == "__main__":

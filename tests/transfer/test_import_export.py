@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
@@ -214,11 +214,6 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed_org)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="10,000-position round trip runs on SQLite only, to keep make test within 15 minutes on PostgreSQL "
-    "(the same round trip on PostgreSQL is measured by hand: identical files, 43 s import)",
-)
 def test_a_generated_organisation_of_10000_positions_goes_round_trip(db):
     from orgdesign.transfer.generate import generate
 
