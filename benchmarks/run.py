@@ -180,6 +180,7 @@ def main(argv=None):
     parser.add_argument("--import-limit", type=int, default=10000, help="largest size to import from XLSX")
     parser.add_argument("--cycle-limit", type=int, default=10000, help="largest size to open a cycle for")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument("--large-on", default=None, help="databases for --large (default: all of them)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size] + ([100000] if args.large else [])
     base = os.environ.get("DATABASE_URL", "")
@@ -191,6 +192,8 @@ def main(argv=None):
     try:
         for vendor in vendors:
             for size in sizes:
+                if size == 100000 and args.large_on and vendor not in args.large_on.split(","):
+                    continue
                 database = Database(vendor, size, base)
                 result = measure(database, size, args, work)
                 result["database"] = database.version()
