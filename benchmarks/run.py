@@ -181,13 +181,17 @@ def main(argv=None):
     parser.add_argument("--cycle-limit", type=int, default=10000, help="largest size to open a cycle for")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     parser.add_argument("--large-on", default=None, help="databases for --large (default: all of them)")
+    parser.add_argument("--append", action="store_true", help="add to today's results instead of replacing them")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size] + ([100000] if args.large else [])
     base = os.environ.get("DATABASE_URL", "")
     vendors = args.databases.split(",") if args.databases else ["sqlite"] + (
         ["postgresql"] if base.startswith(("postgres://", "postgresql://")) else [])  # fmt: skip
     report = {"date": datetime.date.today().isoformat(), "machine": machine(), "runs": args.runs, "results": []}
-    started = time.perf_counter()
+    earlier = ROOT / "benchmarks" / "results" / f"{report['date']}.json"
+    if args.append and earlier.exists():
+        report = json.loads(earlier.read_text())
+    started = time.perf_counter() - report.get("seconds", 0)
     work = Path(tempfile.mkdtemp(prefix="orgdesign-bench-"))
     try:
         for vendor in vendors:
