@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q
 
 from departments.models import Department
+from departments.selectors import nest_units
 from orgdesign.api.renderers import json_default
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 
@@ -134,14 +135,7 @@ def org_chart_values():
         .values("id", "employee_no", "name", "name_en", "position")
     ):
         positions[person.pop("position")]["holders"].append(person)
-    top = []
-    for unit in units:
-        parent = by_id.get(unit["parent"])
-        (parent["children"] if parent is not None else top).append(unit)
-    for unit in units:
-        unit["children"].sort(key=lambda child: (child["order"], child["id"]))
-    top.sort(key=lambda unit: (unit["order"], unit["id"]))
-    return _dumps({"units": top})
+    return _dumps({"units": nest_units(units)})
 
 
 ORG_CHART_SQL = """

@@ -41,18 +41,26 @@ def org_chart(*, units=None, root=None, depth=None, people=None):
         position_by_id[position["id"]] = position
         by_id[position.pop("department")]["positions"].append(position)
 
-    ids = list(position_by_id)
     holders = (Employee.objects.all() if people is None else people).filter(
-        active=True, **{"position_id__in" if len(ids) <= 1000 else "position_id__among": ids}
+        active=True, position_id__among=list(position_by_id)
     )
     for person in holders.order_by("employee_no").values("id", "employee_no", "name", "name_en", "position"):
         position_by_id[person.pop("position")]["holders"].append(person)
 
+    return nest_units(unit_rows)
+
+
+def nest_units(unit_rows):
+    """Put unit rows (dicts with `id`, `parent`, `order` and an empty `children`) into their tree.
+
+    Returns the top units: those whose parent is not among the rows. Siblings come in their
+    stated order.
+    """
+    by_id = {unit["id"]: unit for unit in unit_rows}
     top = []
     for unit in unit_rows:
         parent = by_id.get(unit["parent"])
         (parent["children"] if parent is not None else top).append(unit)
-    # Children were appended in path order; put siblings in their stated order.
     for unit in unit_rows:
         unit["children"].sort(key=lambda child: (child["order"], child["id"]))
     top.sort(key=lambda unit: (unit["order"], unit["id"]))

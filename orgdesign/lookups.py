@@ -10,11 +10,16 @@ import json
 
 from django.db.models import Field, ForeignObject, Lookup
 
+SHORT = 1000  # up to this many values an IN list is cheap to build, and the planner reads it best
+
 
 def among_sql(column_sql, values, connection):
-    """SQL and parameters for "column is one of values", with the values as one parameter."""
+    """SQL and parameters for "column is one of values": an IN list when short, else one parameter."""
+    values = list(values)
     if not values:
         return "1 = 0", []
+    if len(values) <= SHORT:
+        return f"{column_sql} IN ({', '.join(['%s'] * len(values))})", values
     if connection.vendor == "postgresql":
         return f"{column_sql} = ANY(%s)", [list(values)]
     return f"{column_sql} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values), default=str)]
@@ -23,9 +28,6 @@ def among_sql(column_sql, values, connection):
 class Among(Lookup):
     lookup_name = "among"
     prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -184,9 +184,8 @@ def attach_description_parts(rows, *, between=None):
     if not by_id:
         return rows
     if between is None:
-        ids = list(by_id)  # a page: an IN list, which the planner reads best
         duties, authorities, standards = (
-            _parts(model).filter(position_id__in=ids) for model in (Duty, Authority, WorkStandard)
+            _parts(model).filter(position_id__among=list(by_id)) for model in (Duty, Authority, WorkStandard)
         )
     else:
         duties, authorities, standards = (_parts(model).filter(**between) for model in (Duty, Authority, WorkStandard))
