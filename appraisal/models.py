@@ -402,7 +402,8 @@ class AppraisalLine(models.Model):
     comment = models.TextField(_("manager's comment"), blank=True)
     score = models.DecimalField(_("line score"), null=True, blank=True, **SCORE)
 
-    history = audited(excluded_fields=[])
+    # The score follows from the values above and the policy's cap: history keeps what people entered.
+    history = audited(excluded_fields=["score"])
 
     class Meta:
         ordering = ["appraisal", "order", "id"]

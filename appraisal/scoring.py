@@ -51,13 +51,17 @@ def dimension_scores(lines):
             continue
         totals[dimension] = totals.get(dimension, Decimal(0)) + weight * score
         weights[dimension] = weights.get(dimension, Decimal(0)) + weight
-    result = {}
-    for dimension in set(totals) | missing:
-        if dimension in missing or not weights.get(dimension):
-            result[dimension] = None
-        else:
-            result[dimension] = (totals[dimension] / weights[dimension]).quantize(TWO_PLACES, ROUND_HALF_UP)
-    return result
+    return {
+        dimension: None if dimension in missing else weighted_mean(totals.get(dimension), weights.get(dimension))
+        for dimension in set(totals) | missing
+    }
+
+
+def weighted_mean(total, weight):
+    """Σ weight × score ÷ Σ weight, half-up to two decimals; None without weight."""
+    if not weight:
+        return None
+    return (total / weight).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
 def final_score(dimension_weights, scores):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from appraisal.choices import (
     CycleAction,
     CycleState,
     Dimension,
+    Direction,
     IndicatorKind,
     KpiSetStatus,
 )
@@ -434,41 +435,95 @@ def _bands():
     return list(RatingBand.objects.values_list("code", "min_score", "bonus_coefficient", "merit_increase"))
 
 
+DIMENSIONS = Dimension.values
+RESULT_FIELDS = ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"]
+
+
 @transaction.atomic
 def cycle_compute_results(*, cycle):
-    """Recompute every appraisal's scores and computed band from its lines, in bulk."""
+    """Recompute every appraisal's line scores, dimension scores, final score and computed band, in bulk.
+
+    On PostgreSQL the database scores the lines (one UPDATE) and sums them per dimension (one
+    GROUP BY); elsewhere the lines are read and scored here. Either way the final scores and bands
+    come from `scoring`, and only the rows whose values change are written.
+    """
     policy = AppraisalPolicy.current()
     bands = _bands()
-    appraisals = {
-        row["id"]: row
-        for row in Appraisal.objects.filter(cycle=cycle).values(
-            "id", "results_weight", "ability_weight", "attitude_weight"
-        )
-    }
-    appraisals_now = {
-        row["id"]: row
-        for row in Appraisal.objects.filter(cycle=cycle).values(
-            "id", "results_score", "ability_score", "attitude_score", "final_score", "computed_band"
-        )
-    }
+    if connection.vendor == "postgresql":
+        by_appraisal = _dimension_scores_in_database(cycle, policy.achievement_cap)
+    else:
+        by_appraisal = _dimension_scores_here(cycle, policy.achievement_cap)
+    changed = {}
+    for row in Appraisal.objects.filter(cycle=cycle).values(
+        "id", "results_weight", "ability_weight", "attitude_weight", *RESULT_FIELDS
+    ):  # fmt: skip
+        result = _results(row, by_appraisal.get(row["id"]), bands)
+        if any(row[name] != result[name] for name in RESULT_FIELDS):
+            changed[row["id"]] = tuple(result[name] for name in RESULT_FIELDS)
+    update_columns(Appraisal, RESULT_FIELDS, changed)
+    _record_current(Appraisal, list(changed))
+
+
+def _dimension_scores_here(cycle, cap):
+    """Score the cycle's lines in Python, write the changed line scores; {appraisal id: {dimension: score}}."""
     lines_by_appraisal = {}
     for line in AppraisalLine.objects.filter(appraisal__cycle=cycle).values(
         "id", "appraisal_id", "dimension", "kind", "direction", "weight", "target", "levels", "actual",
         "manager_score", "score",
     ):  # fmt: skip
         lines_by_appraisal.setdefault(line["appraisal_id"], []).append(line)
-    changed_lines, changed_appraisals = {}, {}
-    fields = ["results_score", "ability_score", "attitude_score", "final_score", "computed_band"]
-    for appraisal_id, row in appraisals.items():
-        result = _score(row, lines_by_appraisal.get(appraisal_id, []), policy, bands)
-        changed_lines.update(result.pop("lines"))
-        now = appraisals_now[appraisal_id]
-        if any(now[name] != value for name, value in result.items()):
-            changed_appraisals[appraisal_id] = tuple(result[name] for name in fields)
+    changed_lines, by_appraisal = {}, {}
+    for appraisal_id, lines in lines_by_appraisal.items():
+        by_appraisal[appraisal_id] = _dimension_scores(lines, cap, changed_lines)
     update_columns(AppraisalLine, ["score"], {line_id: (score,) for line_id, score in changed_lines.items()})
-    update_columns(Appraisal, fields, changed_appraisals)
-    _record_current(AppraisalLine, list(changed_lines))
-    _record_current(Appraisal, list(changed_appraisals))
+    return by_appraisal
+
+
+def _dimension_scores_in_database(cycle, cap):
+    """What `_dimension_scores_here` does, by PostgreSQL: the same rules as `scoring`, in SQL.
+
+    Divisions are carried to 24 decimals before rounding half-up to two, so the scores equal the
+    ones `scoring` computes (a test compares the two on every kind of line).
+    """
+    lines = AppraisalLine._meta.db_table
+    appraisals = Appraisal._meta.db_table
+    score = """CASE
+        WHEN l.kind = %(quantitative)s THEN CASE
+            WHEN l.actual IS NULL OR l.target IS NULL THEN NULL
+            WHEN l.target = 0 THEN CASE
+                WHEN (l.direction = %(lower)s AND l.actual <= 0) OR (l.direction <> %(lower)s AND l.actual >= 0)
+                THEN 100 ELSE 0 END
+            WHEN l.direction = %(lower)s AND l.actual <= 0 THEN ROUND(CAST(%(cap)s AS numeric), 2)
+            ELSE ROUND(LEAST(GREATEST(CASE
+                WHEN l.direction = %(lower)s THEN CAST(100 * l.target AS numeric(48, 24)) / l.actual
+                ELSE CAST(100 * l.actual AS numeric(48, 24)) / l.target END, 0), CAST(%(cap)s AS numeric)), 2)
+            END
+        ELSE (SELECT ROUND(CAST(e ->> 'points' AS numeric), 2) FROM jsonb_array_elements(l.levels) AS e
+              WHERE CAST(e ->> 'level' AS integer) = l.manager_score LIMIT 1)
+        END"""
+    params = {
+        "quantitative": IndicatorKind.QUANTITATIVE.value, "lower": Direction.LOWER.value, "cap": cap,
+        "cycle": cycle.pk,
+    }  # fmt: skip
+    by_appraisal = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {lines} AS l SET score = {score} "
+            f"WHERE l.appraisal_id IN (SELECT id FROM {appraisals} WHERE cycle_id = %(cycle)s) "
+            f"AND l.score IS DISTINCT FROM {score}",
+            params,
+        )
+        cursor.execute(
+            f"SELECT l.appraisal_id, l.dimension, SUM(l.weight * l.score), SUM(l.weight), bool_or(l.score IS NULL) "
+            f"FROM {lines} AS l JOIN {appraisals} AS a ON a.id = l.appraisal_id WHERE a.cycle_id = %(cycle)s "
+            f"GROUP BY l.appraisal_id, l.dimension",
+            params,
+        )
+        for appraisal_id, dimension, total, weight, missing in cursor.fetchall():
+            by_appraisal.setdefault(appraisal_id, {})[dimension] = (
+                None if missing else scoring.weighted_mean(total, weight)
+            )
+    return by_appraisal
 
 
 def _record_current(model, ids, user=None):
@@ -479,24 +534,28 @@ def _record_current(model, ids, user=None):
 def _line_score(line, cap):
     if line["kind"] == IndicatorKind.QUANTITATIVE:
         return scoring.quantitative_score(
-            actual=line["actual"], target=line["target"], lower_is_better=line["direction"] == "lower", cap=cap
+            actual=line["actual"], target=line["target"], lower_is_better=line["direction"] == Direction.LOWER, cap=cap
         )
     return scoring.rated_score(level=line["manager_score"], levels=line["levels"])
 
 
-def _score(weights, lines, policy, bands):
-    """Scores of one appraisal from its weights and line values (dicts); {line id: new score} comes along."""
-    updated_lines, triples = {}, []
+def _dimension_scores(lines, cap, changed):
+    """{dimension: score} of one appraisal's lines (dicts); the line scores that change go into `changed`."""
+    triples = []
     for line in lines:
-        score = _line_score(line, policy.achievement_cap)
+        score = _line_score(line, cap)
         if score != line["score"]:
-            updated_lines[line["id"]] = score
+            changed[line["id"]] = score
         triples.append((line["dimension"], line["weight"], score))
-    by_dimension = scoring.dimension_scores(triples)
-    dimension_weights = {d: weights[f"{d}_weight"] for d in Dimension.values}
-    final = scoring.final_score(dimension_weights, by_dimension) if lines else None
+    return scoring.dimension_scores(triples)
+
+
+def _results(weights, by_dimension, bands):
+    """Dimension, final scores and band of an appraisal; `by_dimension` is None when it has no lines."""
+    by_dimension = by_dimension or {}
+    dimension_weights = {d: weights[f"{d}_weight"] for d in DIMENSIONS}
+    final = scoring.final_score(dimension_weights, by_dimension) if by_dimension else None
     return {
-        "lines": updated_lines,
         "results_score": by_dimension.get(Dimension.RESULTS),
         "ability_score": by_dimension.get(Dimension.ABILITY),
         "attitude_score": by_dimension.get(Dimension.ATTITUDE),
@@ -506,18 +565,19 @@ def _score(weights, lines, policy, bands):
 
 
 def appraisal_compute(appraisal):
-    """Recompute one appraisal's line scores, dimension scores, final score and computed band."""
+    """Recompute one appraisal's line scores, dimension scores, final score and computed band.
+
+    A line's score follows from its values, so its change is not a history entry of its own.
+    """
     policy = AppraisalPolicy.current()
     lines = list(appraisal.lines.values(
         "id", "dimension", "kind", "direction", "weight", "target", "levels", "actual", "manager_score", "score"
     ))  # fmt: skip
+    changed = {}
+    by_dimension = _dimension_scores(lines, policy.achievement_cap, changed) if lines else None
     weights = {f"{d}_weight": appraisal.dimension_weight(d) for d in Dimension.values}
-    result = _score(weights, lines, policy, _bands())
-    changed = result.pop("lines")
-    if changed:
-        update_columns(AppraisalLine, ["score"], {line_id: (score,) for line_id, score in changed.items()})
-        _record_current(AppraisalLine, list(changed))
-    for name, value in result.items():
+    update_columns(AppraisalLine, ["score"], {line_id: (score,) for line_id, score in changed.items()})
+    for name, value in _results(weights, by_dimension, _bands()).items():
         setattr(appraisal, name, value)
     return appraisal
 
@@ -792,6 +852,5 @@ def appraisal_preview(*, appraisal, role, lines):
                 row["manager_score"] = typed[name]
         rows.append(row)
     weights = {f"{d}_weight": appraisal.dimension_weight(d) for d in Dimension.values}
-    result = _score(weights, rows, policy, _bands())
-    result.pop("lines")
-    return result, errors
+    by_dimension = _dimension_scores(rows, policy.achievement_cap, {}) if rows else None
+    return _results(weights, by_dimension, _bands()), errors

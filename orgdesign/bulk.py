@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import json
+from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
@@ -26,6 +27,8 @@ def _preparer(field, connection):
     if field.get_internal_type() in AS_IS:
         return None
     prep = field.get_db_prep_save
+    if field.get_internal_type() == "DecimalField":  # a Decimal goes to every driver as it is
+        return lambda value: value if isinstance(value, Decimal) else prep(value, connection)
     return lambda value: prep(value, connection)
 
 
@@ -132,10 +135,11 @@ def update_column(model, field_name, values, *, batch_size=500):
 
 
 def update_columns(model, field_names, values, *, batch_size=1000):
-    """Set columns of many rows to values of their own, {id: (value, …)}: `UPDATE … FROM (VALUES …)`.
+    """Set columns of many rows to values of their own, {id: (value, …)}, joined on the id.
 
-    What `bulk_update` does, without an expression tree per row and field, and joined on the id
-    rather than a `CASE` that is searched row by row (PostgreSQL, and SQLite from 3.33).
+    What `bulk_update` does, without an expression tree per row and field, and without a `CASE`
+    searched row by row: PostgreSQL joins the table with `unnest` of one array per column (one
+    statement for 20,000 rows), SQLite (from 3.33) with `VALUES` lists of `batch_size` rows.
     """
     if not values:
         return
@@ -145,24 +149,31 @@ def update_columns(model, field_names, values, *, batch_size=1000):
     fields = [model._meta.get_field(name) for name in field_names]
     prepare = [_preparer(field, connection) for field in fields]
     casts = [(f.target_field if f.is_relation else f).cast_db_type(connection) for f in [pk, *fields]]
-    one = "(" + ", ".join(f"CAST(%s AS {cast})" for cast in casts) + ")"
     sets = ", ".join(f"{quote(field.column)} = v.column{index + 2}" for index, field in enumerate(fields))
     table = quote(model._meta.db_table)
+    join = f"WHERE {table}.{quote(pk.column)} = v.column1"
     items = sorted(values.items())
+    if connection.vendor == "postgresql":
+        batch_size = 20000
+        names = ", ".join(f"column{index + 1}" for index in range(len(casts)))
+        source = "unnest(" + ", ".join(f"CAST(%s AS {cast}[])" for cast in casts) + f") AS v({names})"
     with connection.cursor() as cursor:
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
-            params = []
+            rows = []
             for row_id, row in chunk:
-                params.append(row_id)
-                for index, prep in enumerate(prepare):
-                    value = row[index]
-                    params.append(value if prep is None or value is None else prep(value))
-            cursor.execute(
-                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(chunk))}) AS v "
-                f"WHERE {table}.{quote(pk.column)} = v.column1",
-                params,
-            )
+                prepared = (v if prep is None or v is None else prep(v) for prep, v in zip(prepare, row, strict=True))
+                rows.append([row_id, *prepared])
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM {source} {join}", [list(c) for c in zip(*rows, strict=True)]
+                )
+            else:
+                one = "(" + ", ".join(f"CAST(%s AS {cast})" for cast in casts) + ")"
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(chunk))}) AS v {join}",
+                    [value for row in rows for value in row],
+                )
 
 
 def refresh_statistics(models):

@@ -6,18 +6,24 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
-from appraisal import exports
+from appraisal import exports, scoring
 from appraisal.choices import AppraisalState, CycleState
-from appraisal.models import Appraisal, AppraisalCycle, AppraisalLine, CycleEvent
+from appraisal.models import Appraisal, AppraisalCycle, AppraisalLine, AppraisalPolicy, CycleEvent
 from appraisal.selectors import cycle_distribution, cycle_results, promotion_candidates
 from appraisal.services import (
+    RESULT_FIELDS,
+    _bands,
+    _line_score,
+    _results,
     appraisal_acknowledge,
     appraisal_calibrate,
     appraisal_submit_review,
     appraisal_submit_self,
     appraisal_update,
     cycle_close,
+    cycle_compute_results,
     cycle_open,
     cycle_reopen,
     cycle_start_calibration,
@@ -281,7 +287,6 @@ def test_results_export_as_csv_and_xlsx_with_the_same_columns(team):
 
 
 def test_opening_and_closing_are_set_based(team):
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from positions.services import position_update
@@ -359,3 +364,55 @@ def test_a_negative_target_is_refused(library):
     item.target = D("-10")
     with pytest.raises(ValidationError):
         item.full_clean()
+
+
+QUANTITATIVE_CASES = [  # actual, target, direction
+    ("108", "100", ""), ("90", "95", ""), ("92", "100", "lower"), ("130", "100", ""), ("0", "100", "lower"),
+    ("-5", "100", "lower"), ("0", "0", ""), ("-1", "0", ""), ("2", "0", "lower"), ("0", "0", "lower"),
+    ("-20", "100", ""), ("1", "3", ""), ("2", "3", ""), ("12.345", "100", ""), ("100", "7", "lower"),
+    ("200", "133.3333", "lower"), ("999999999999.9999", "999999999999.9998", ""), ("1", "999999999999.9999", ""),
+    ("0.0001", "0.0003", ""), ("33.3355", "100", ""), (None, "10", ""), ("10", None, ""),
+]  # fmt: skip
+RATED_CASES = [None, 1, 2, 3]  # manager scores on the levels below
+LEVELS = [{"level": 1, "points": "33.335"}, {"level": 2, "points": 60}, {"level": 3, "points": "87.5"}]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL scores the lines in SQL")
+def test_postgresql_scores_every_kind_of_line_as_the_scoring_rules_do(team):
+    policy = AppraisalPolicy.current()
+    policy.achievement_cap = D("150.5")
+    policy.save()
+    cycle = make_cycle()
+    cycle_open(cycle=cycle)
+    lines = list(AppraisalLine.objects.filter(appraisal__cycle=cycle).order_by("id"))
+    appraisals = list(Appraisal.objects.filter(cycle=cycle).order_by("id"))
+    new = []
+    for index, (actual, target, direction) in enumerate(QUANTITATIVE_CASES):
+        template = lines[index % len(lines)]
+        new.append(AppraisalLine(
+            appraisal=appraisals[index % len(appraisals)], indicator_id=template.indicator_id, name="q",
+            dimension=template.dimension, kind="quantitative", direction=direction, weight=D(index % 4 * 10),
+            target=target and D(target), actual=actual and D(actual),
+        ))  # fmt: skip
+    for index, level in enumerate(RATED_CASES * 2):
+        template = lines[index % len(lines)]
+        new.append(AppraisalLine(
+            appraisal=appraisals[(index + 1) % len(appraisals)], indicator_id=template.indicator_id, name="r",
+            dimension=template.dimension, kind="rated", weight=D(15), levels=LEVELS, manager_score=level,
+        ))  # fmt: skip
+    AppraisalLine.objects.bulk_create(new)
+    cycle_compute_results(cycle=cycle)
+
+    fields = ["id", "appraisal_id", "dimension", "kind", "direction", "weight", "target", "levels", "actual",
+              "manager_score", "score"]  # fmt: skip
+    stored = list(AppraisalLine.objects.filter(appraisal__cycle=cycle).values(*fields))
+    for line in stored:
+        assert line["score"] == _line_score(line, policy.achievement_cap), line
+    assert {line["score"] for line in stored} >= {D("150.50"), D("33.34"), D("12.35"), D("33.34"), D("0"), None}
+    for appraisal in Appraisal.objects.filter(cycle=cycle).values(
+        "id", "results_weight", "ability_weight", "attitude_weight", *RESULT_FIELDS
+    ):  # fmt: skip
+        mine = [(line["dimension"], line["weight"], line["score"]) for line in stored
+                if line["appraisal_id"] == appraisal["id"]]  # fmt: skip
+        expected = _results(appraisal, scoring.dimension_scores(mine) if mine else None, _bands())
+        assert {name: appraisal[name] for name in RESULT_FIELDS} == expected
