@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from orgdesign.prepared import PreparedRead
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
 
 
@@ -147,6 +148,13 @@ def _parts(model):
     return model.objects.order_by("position_id", "order", "id").values(*PART_FIELDS[model])
 
 
+# The parts of a page or a detail: the same three queries on every request, compiled once.
+_PART_READS = {
+    model: PreparedRead(lambda ids, model=model: _parts(model).filter(position_id__among=ids))
+    for model in (Duty, Authority, WorkStandard)
+}
+
+
 def position_chunk(queryset, after, size):
     """Up to `size` positions of `queryset` with ids above `after`, as complete as in the list.
 
@@ -184,9 +192,7 @@ def attach_description_parts(rows, *, between=None):
     if not by_id:
         return rows
     if between is None:
-        duties, authorities, standards = (
-            _parts(model).filter(position_id__among=list(by_id)) for model in (Duty, Authority, WorkStandard)
-        )
+        duties, authorities, standards = (_PART_READS[model](by_id) for model in (Duty, Authority, WorkStandard))
     else:
         duties, authorities, standards = (_parts(model).filter(**between) for model in (Duty, Authority, WorkStandard))
     duty_index = {}

@@ -52,3 +52,30 @@ def test_among_matches_like_in_whatever_the_length_of_the_list():
     assert set(Position.objects.filter(id__among=ids).values_list("id", flat=True)) == set(ids)
     assert Position.objects.filter(code__among=[]).count() == 0
     assert Position.objects.filter(department__among=[unit]).count() == 3000
+
+
+def test_a_prepared_read_answers_as_the_orm_does_and_compiles_once(seed_org):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orgdesign.prepared import PreparedRead
+
+    def build(ids):
+        return WorkStandard.objects.filter(position_id__among=ids).order_by("position_id", "id").values(
+            "id", "position_id", "measure", "target", "duty"
+        )  # fmt: skip
+
+    read = PreparedRead(build, largest=20)
+    ids = list(Position.objects.order_by("id").values_list("id", flat=True))
+    for position_id, target in zip(ids[:8], ["12.5", "0.0001", "99"], strict=False):
+        WorkStandard.objects.create(position_id=position_id, measure="达成率", target=Decimal(target), unit="%")
+    assert any(row["target"] is not None for row in build(ids))  # decimals go through their converters
+    for chosen in (ids[:1], ids[:7], ids[3:10], ids[:21], [ids[5], ids[2], ids[5]], [-1]):
+        assert read(chosen) == list(build(chosen)), chosen
+    assert read([]) == []
+    never = mock.patch("django.db.models.sql.compiler.SQLCompiler.as_sql", side_effect=AssertionError("compiled"))
+    with never, CaptureQueriesContext(connection) as captured:
+        read(ids[10:17]), read(ids[20:27])
+    assert len(captured) == 2
