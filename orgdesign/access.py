@@ -186,6 +186,8 @@ def grant_appraisal_permissions(appraisal_ids):
 def follow_organisation(*, employees=(), positions=()):
     """After people or positions change: roles, reviewers and appraisal permissions follow.
 
+    `employees` and `positions` are objects with `pk` (and, for people, `position_id`).
+
     - a login holding an active position is in the employee role; holding one others report to
       puts it in the manager role, and leaving it takes the role away;
     - in cycles not yet closed, the appraisals of the people concerned (and of those who report
@@ -197,6 +199,9 @@ def follow_organisation(*, employees=(), positions=()):
     from appraisal.services import reassign_reviewers
     from positions.models import Employee, Position
 
+    appraised = Appraisal.objects.exists()
+    if not appraised and not Employee.objects.filter(user__isnull=False).exists():
+        return  # no login to give a role to and no appraisal to reassign (a new organisation, a first import)
     employee_ids = {e.pk for e in employees}
     position_ids = {p.pk for p in positions} | {e.position_id for e in employees if e.position_id}
     superiors = Position.objects.filter(pk__among=position_ids, reports_to__isnull=False).values_list(
@@ -219,7 +224,7 @@ def follow_organisation(*, employees=(), positions=()):
         _set_membership(person.user, groups.get(EMPLOYEE), person.active and person.position_id is not None)
         _set_membership(person.user, groups.get(DEPARTMENT_MANAGER),
                         person.active and person.position_id in manager_positions)  # fmt: skip
-    if not Appraisal.objects.exists():  # nothing to reassign (a new organisation, a first import)
+    if not appraised:
         return
     affected = Appraisal.objects.exclude(cycle__state=CycleState.CLOSED).filter(
         Q(employee_id__among=employee_ids) | Q(reviewer_id__among=employee_ids) | Q(position_id__among=position_ids)

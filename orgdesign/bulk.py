@@ -103,20 +103,45 @@ def _copy_rows(connection, model, fields, rows, fixed, per_row):
     null = "\\N"
     names = [f.attname for f in fields]
     fixed_text = {name: _csv_text(value) for name, value in fixed.items()}
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    if any(text == null for text in fixed_text.values()):
+        return False
+    # How each column's values become text: as they are (numbers, ids; text checked for the null
+    # marker), or through a conversion (booleans, dates, JSON, decimals).
+    plain = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
+             "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey"}  # fmt: skip
+    text_kinds = {"CharField", "TextField", "EmailField", "SlugField"}
+    kinds = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if kind == "JSONField":
+            kinds.append("json")  # None is JSON null here, as the model writes it
+        else:
+            kinds.append("plain" if kind in plain else "text" if kind in text_kinds else _csv_text)
+    columns = list(zip(names, kinds, strict=True))
     for row in rows:
         for field in per_row:
             if field.attname not in row:
                 row = {**row, field.attname: field.get_default()}
         line = []
-        for name in names:
-            if name in row:
-                value = row[name]
-                text = json.dumps(value, ensure_ascii=False) if name in json_fields else _csv_text(value)
-            else:
+        for name, kind in columns:
+            if name not in row:
                 text = fixed_text[name]
-            if text == null:  # a text that reads as the null marker: let INSERT write these rows
-                return False
+            else:
+                value = row[name]
+                if kind == "json":
+                    text = json.dumps(value, ensure_ascii=False)
+                elif value is None:
+                    text = None
+                elif kind == "plain":
+                    text = value
+                elif kind == "text":
+                    if value == null:  # a text that reads as the null marker: let INSERT write these rows
+                        return False
+                    text = value
+                else:
+                    text = kind(value)
+                    if text == null:
+                        return False
             line.append(null if text is None else text)
         writer.writerow(line)
     buffer.seek(0)

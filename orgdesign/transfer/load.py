@@ -7,6 +7,7 @@ is in the file, the parts of every owner it names become exactly the file's rows
 
 from collections import Counter, defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -339,14 +340,17 @@ def _check_parts(plan):
         owner_column = BY_NAME[sheet].owner
         model = _model(label)
         by_field = {field: column for column, field in columns.items()}
+        kinds = {f: model._meta.get_field(f).get_internal_type() for f in columns.values()}
+        texts = [f for f, kind in kinds.items() if kind in ("CharField", "TextField")]
         for row in plan.data.get(sheet, []):
             if row.get(owner_column) not in owner_codes[owner_sheet]:
                 plan.problem(sheet, row["_row"], owner_column,
                              _("There is no %(kind)s %(code)s.") % {"kind": owner_sheet.rstrip("s"),
                                                                     "code": row.get(owner_column)})  # fmt: skip
             values = {field: row.get(column) for column, field in columns.items()}
-            values = {f: ("" if v is None and model._meta.get_field(f).get_internal_type() in ("CharField", "TextField")
-                          else v) for f, v in values.items()}  # fmt: skip
+            for field in texts:
+                if values[field] is None:
+                    values[field] = ""
             row["_fields"] = values
             if plan.check_fields:
                 _value_problems(plan, sheet, row, model, values, by_field, exclude={fk, "indicator", "duty"})
@@ -590,7 +594,8 @@ def _replace_parts(plan, sheet, owner_ids, resolve=None):
             create += [{f"{fk}_id": owner_id, **{k: i.get(k) for k in compare}} for i in items]
     for start in range(0, len(delete_for), 500):
         model.objects.filter(**{f"{fk}_id__among": delete_for[start : start + 500]}).delete()
-    insert_rows(model, [{_attname(model, k): v for k, v in row.items()} for row in create])
+    names = {name: _attname(model, name) for name in (f"{fk}_id", *compare)}
+    insert_rows(model, [{names[k]: v for k, v in row.items()} for row in create])
     if hasattr(model, "history"):
         owners = {owner_ids[code] for code in changed}
         record_history_of(model, owners, update=False, column=model._meta.get_field(fk).column)
@@ -796,14 +801,16 @@ def apply(plan, *, user=None, progress=None):
         _publish(to_publish, user)
 
         progress(_("roles and reviewers"), 8, steps)
-        people = list(Employee.objects.filter(pk__among=set(employees_new) | employees_touched))
+        people = [
+            SimpleNamespace(pk=pk, position_id=position_id)  # what follow_organisation reads, without model objects
+            for pk, position_id in Employee.objects.filter(pk__among=set(employees_new) | employees_touched)
+            .values_list("id", "position_id")
+        ]  # fmt: skip
         if people or positions_changed:
             from orgdesign import access
 
-            access.follow_organisation(
-                employees=people,
-                positions=list(Position.objects.filter(pk__among=set(positions_changed) | old_superiors)),
-            )
+            positions = [SimpleNamespace(pk=pk) for pk in set(positions_changed) | old_superiors]
+            access.follow_organisation(employees=people, positions=positions)
         if sum(len(rows) for rows in data.values()) > 5000:
             refresh_statistics(
                 [_model(label) for label, *_rest in [*ENTITY.values(), *PARTS.values()]]
