@@ -23,6 +23,11 @@ OBJECTS = [("年度计划", "the annual plan"), ("预算执行", "budget executi
            ("流程建设", "process building"), ("数据报表", "data reports"), ("团队培训", "team training"),
            ("供应商管理", "supplier management"), ("项目进度", "project progress"), ("风险控制", "risk control"),
            ("市场调研", "market research"), ("合同审核", "contract review"), ("绩效考核", "performance appraisal")]  # fmt: skip
+PURPOSES = [("确保按期完成", "so that it is done on time"), ("提升客户满意度", "raising customer satisfaction"),
+            ("控制成本", "keeping costs down"), ("降低经营风险", "lowering operating risk"),
+            ("提高工作效率", "making the work more efficient"), ("支持公司战略目标", "in support of the strategic goals"),
+            ("保证数据准确", "keeping the data accurate"), ("符合公司制度", "in line with company policy"),
+            ("及时向上级汇报", "reporting promptly to the superior"), ("推动持续改进", "driving continuous improvement")]  # fmt: skip
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
@@ -50,7 +55,7 @@ def generate(*, positions, employees, seed=1):
             function = FUNCTIONS[len(units) % len(FUNCTIONS)]
             unit = {"code": f"U{len(units)}", "name": f"{function[0]}{len(units)}部",
                     "name_en": f"{function[1]} {len(units)}", "kind": "department" if parent["level"] < 2 else "team",
-                    "parent": parent["code"], "level": parent["level"] + 1}  # fmt: skip
+                    "parent": parent["code"], "level": parent["level"] + 1, "field": function}  # fmt: skip
             units.append(unit)
             if unit["level"] < levels - 1:
                 frontier.append(unit)
@@ -93,11 +98,14 @@ def generate(*, positions, employees, seed=1):
             })  # fmt: skip
             duties = rng.randint(4, 8)
             for d in range(1, duties + 1):
+                # What a duty says depends on the unit's field, not on the unit: positions in different
+                # units of the same field can hold the same duty, as they do in real organisations.
                 verb, thing = VERBS[rng.randrange(len(VERBS))], OBJECTS[rng.randrange(len(OBJECTS))]
+                purpose, field = PURPOSES[rng.randrange(len(PURPOSES))], unit.get("field", FUNCTIONS[0])
                 rows["duties"].append({
                     "position": code, "order": d, "category": "core" if d <= 3 else rng.choice(("auxiliary", "temporary")),
-                    "title": "", "title_en": "", "text": f"{verb[0]}{unit['name']}的{thing[0]}。",
-                    "text_en": f"{verb[1]} {thing[1]} of {unit['name_en']}.",
+                    "title": "", "title_en": "", "text": f"{verb[0]}{field[0]}{thing[0]},{purpose[0]}。",
+                    "text_en": f"{verb[1]} {thing[1]} in {field[1]}, {purpose[1]}.",
                 })  # fmt: skip
             for a in range(1, 3):
                 rows["authorities"].append({"position": code, "order": a, "text": f"对{OBJECTS[(count + a) % 12][0]}有审批权。",
@@ -108,6 +116,7 @@ def generate(*, positions, employees, seed=1):
                                           "target": Decimal(rng.choice((80, 90, 95, 100))), "unit": "%", "duty": s})  # fmt: skip
     for unit in units:
         unit.pop("level")
+        unit.pop("field", None)
         unit.update(head=head_of.get(unit["code"]), function="", function_en="", order=0)
     rows["units"] = units
 
