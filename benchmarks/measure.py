@@ -139,6 +139,22 @@ def requests(runs):
         listed.append(f"/api/v1/appraisals/?limit=1000&cycle={cycle.pk}")
     result["queries"] = {_shape(url): queries_of(client, url) for url in listed}
 
+    # The duty-overlap analysis, computed from nothing (its cache emptied) and then served from it.
+    from analytics import selectors as analytics
+
+    def cold_overlap():
+        analytics._latest = None
+        return fetch(client, "/api/v1/analytics/duty-overlap/")
+
+    warm = lambda: fetch(client, "/api/v1/analytics/duty-overlap/")  # noqa: E731
+    medians = compare(max(1, runs // 2), {"cold": cold_overlap, "warm": warm})
+    answer = json.loads(cold_overlap())
+    analysis = analytics._latest
+    result["duty_overlap"] = {
+        "seconds": round(medians["cold"], 3), "cached_seconds": round(medians["warm"], 3), "findings": answer["count"],
+        "duties": len(analysis.position_of), "clauses": len(analysis.texts), "similar_pairs": len(analysis.pairs),
+    }  # fmt: skip
+
     # Pulling the whole organisation, as another system would: the tree, every position, every person.
     whole = ["/api/v1/org-chart/", "/api/v1/positions/all/", "/api/v1/employees/all/"]
     contenders = {"all": lambda: [fetch(client, url) for url in whole]}

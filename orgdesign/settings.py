@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "departments",
     "positions",
     "appraisal",
+    "analytics",
 ]
 
 MIDDLEWARE = [

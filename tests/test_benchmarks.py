@@ -49,8 +49,11 @@ def test_the_report_shows_each_figure_against_its_target():
         "memory": {name: {"rss_peak_mb": 200.0, "rss_before_mb": 80.0} for name in ("org_chart", "positions_all")},
         "whole_organisation": {"seconds": 1.2, "queries": 23, "paged_employees_seconds": 0.9},
         "queries": {"/api/v1/org-chart/": 6},
+        "duty_overlap": {"seconds": 1.4, "cached_seconds": 0.7, "findings": 2214, "duties": 59930, "clauses": 1354,
+                         "similar_pairs": 6500},
     }  # fmt: skip
     machine = {"cpu": "x", "cores": 2, "memory": "24 GiB", "os": "Linux", "python": "3.11", "django": "5.2"}
     report = {"date": "2026-11-29", "runs": 7, "seconds": 600, "results": [result], "machine": machine}
     text = tables(json.loads(json.dumps(report)))
     assert "**2.00** ✗" in text and "| 9.5 |" in text and "| `/api/v1/org-chart/` | 6 | ✓ |" in text
+    assert "| 59,930 | 1,354 | 6,500 | 2,214 | 1.40 s | 0.70 s |" in text

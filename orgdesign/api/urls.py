@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from analytics.api import DutyOverlapView
 from appraisal.api.views import (
     AppraisalCycleViewSet,
     AppraisalViewSet,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("org-chart/", OrgChartView.as_view(), name="org-chart"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("analytics/duty-overlap/", DutyOverlapView.as_view(), name="duty-overlap"),
     path("export/<str:name>", ExportApiView.as_view(), name="api-export"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,114 @@
+"""Reads of the organisation-design analyses (see `analytics.overlap` for how duties are compared)."""
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max
+
+from analytics.overlap import clauses, similar_pairs
+from positions.models import Duty
+
+LOWEST_SIMILARITY = 0.5  # the analysis is kept down to here; a request picks its own threshold above it
+DEFAULT_SIMILARITY = 0.7
+COMMON_SHARE, COMMON_FLOOR = 0.01, 10  # a clause in more duties than this is boilerplate, not a duty
+LISTED_DUTIES = 20  # duties listed per finding (all are counted)
+
+
+@dataclass
+class _Analysis:
+    version: tuple
+    texts: list  # distinct clauses
+    holders: list  # per clause: the ids of the duties that say it
+    position_of: dict  # duty id → position id
+    pairs: list  # (clause, clause, similarity), most similar first
+    common: int  # clauses left out as boilerplate
+
+
+_latest = None
+_lock = threading.Lock()
+
+
+def _version():
+    """Changes whenever any duty is written: every write of a duty records a history row."""
+    duties = Duty.objects.aggregate(n=Count("id"), last=Max("id"))
+    return duties["n"], duties["last"], Duty.history.aggregate(last=Max("history_id"))["last"]
+
+
+def _analysis():
+    """The comparison of every duty of the organisation, computed once per state of the duties."""
+    global _latest
+    version = _version()
+    with _lock:
+        if _latest is not None and _latest.version == version:
+            return _latest
+        holders, position_of = defaultdict(list), {}
+        rows = Duty.objects.order_by("id").values_list("id", "position_id", "title", "text")
+        for duty_id, position_id, title, text in rows.iterator(chunk_size=5000):
+            position_of[duty_id] = position_id
+            for clause in dict.fromkeys([*clauses(title), *clauses(text)]):
+                holders[clause].append(duty_id)
+        limit = max(COMMON_FLOOR, COMMON_SHARE * len(position_of))
+        texts = [text for text, duties in holders.items() if len(duties) <= limit]
+        _latest = _Analysis(
+            version=version, texts=texts, holders=[holders[text] for text in texts], position_of=position_of,
+            pairs=similar_pairs(texts, LOWEST_SIMILARITY), common=len(holders) - len(texts),
+        )  # fmt: skip
+        return _latest
+
+
+def duty_overlap(positions, *, min_similarity=DEFAULT_SIMILARITY):
+    """Duties of different positions among `positions` that say nearly the same thing, most similar first.
+
+    Each finding: {similarity, clauses: [the clause, or the two similar clauses], duties: [up to
+    20 {id, text, position, position_code, position_title, unit, unit_name}], duty_count,
+    position_count}. The same clause in several positions is a finding of similarity 1.
+    Returns (findings, clauses left out as boilerplate).
+    """
+    analysis = _analysis()
+    allowed = set(positions.values_list("id", flat=True))
+    position_of = analysis.position_of
+
+    def held(clause):
+        return [duty for duty in analysis.holders[clause] if position_of[duty] in allowed]
+
+    found = []
+    for clause in range(len(analysis.texts)):
+        duties = held(clause)
+        if len({position_of[duty] for duty in duties}) >= 2:
+            found.append((1.0, (clause,), duties))
+    for first, second, similarity in analysis.pairs:
+        if similarity < min_similarity:
+            break
+        one, other = held(first), held(second)
+        one_positions, other_positions = {position_of[d] for d in one}, {position_of[d] for d in other}
+        if one_positions and other_positions and not (len(one_positions) == 1 and one_positions == other_positions):
+            found.append((similarity, (first, second), list(dict.fromkeys(one + other))))
+    found.sort(key=lambda item: (-item[0], -len({position_of[d] for d in item[2]}), item[1]))
+    return [
+        {"similarity": round(similarity, 3), "clauses": [analysis.texts[c] for c in pair],
+         "duty_ids": duties, "position_count": len({position_of[d] for d in duties})}
+        for similarity, pair, duties in found
+    ], analysis.common  # fmt: skip
+
+
+def describe_duties(findings):
+    """Fill in `duties` (the first 20 of each finding, with their positions and units) and `duty_count`."""
+    wanted = {duty for finding in findings for duty in finding["duty_ids"][:LISTED_DUTIES]}
+    rows = {
+        row["id"]: row
+        for row in Duty.objects.filter(id__among=wanted).values(
+            "id",
+            "text",
+            "position",
+            position_code=F("position__code"),
+            position_title=F("position__title"),
+            unit=F("position__department"),
+            unit_name=F("position__department__name"),
+        )  # fmt: skip
+    }
+    for finding in findings:
+        ids = finding.pop("duty_ids")
+        finding["duty_count"] = len(ids)
+        finding["duties"] = [rows[duty] for duty in ids[:LISTED_DUTIES] if duty in rows]
+    return findings
