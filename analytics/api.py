@@ -30,10 +30,10 @@ class OverlapDutySerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Duty id.")
     text = serializers.CharField(help_text="The duty as written.")
     position = serializers.IntegerField(help_text="Position id.")
-    position_code = serializers.CharField()
-    position_title = serializers.CharField()
+    position_code = serializers.CharField(help_text="Position code.")
+    position_title = serializers.CharField(help_text="Position title in Chinese.")
     unit = serializers.IntegerField(help_text="Unit id of the position.")
-    unit_name = serializers.CharField()
+    unit_name = serializers.CharField(help_text="Unit name in Chinese.")
 
 
 class OverlapFindingSerializer(serializers.Serializer):
@@ -56,13 +56,20 @@ class DutyOverlapView(APIView):
             "you may see. Clauses in more than 1% of all duties are left out as boilerplate (`common_left_out`)."
         ),
         parameters=[DutyOverlapQuerySerializer],
-        responses={200: inline_serializer("DutyOverlapPage", {
-            "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True), "min_similarity": serializers.FloatField(),
-            "common_left_out": serializers.IntegerField(help_text="Clauses left out as boilerplate."),
-            "results": OverlapFindingSerializer(many=True),
-        })},
-    )  # fmt: skip
+        responses={
+            200: inline_serializer(
+                "DutyOverlapPage",
+                {
+                    "count": serializers.IntegerField(help_text="Number of findings across all pages."),
+                    "next": serializers.URLField(allow_null=True, help_text="The next page, or null."),
+                    "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null."),
+                    "min_similarity": serializers.FloatField(help_text="The threshold applied."),
+                    "common_left_out": serializers.IntegerField(help_text="Clauses left out as boilerplate."),
+                    "results": OverlapFindingSerializer(many=True, help_text="This page of findings."),
+                },
+            )
+        },
+    )
     def get(self, request):
         query = DutyOverlapQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)

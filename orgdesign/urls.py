@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("departments.urls")),
     path("", include("positions.urls")),
     path("", include("appraisal.urls")),
+    path("", include("analytics.urls")),
     path("", include("orgdesign.transfer.urls")),
     path("admin/transfer/", admin.site.admin_view(TransferView.as_view()), name="admin-transfer"),
     path("admin/", admin.site.urls),

@@ -58,6 +58,7 @@ ENDPOINTS = [
     ("delete", "/api/v1/employees/{person}/", None, everyone(403, hr=OK)),
     ("get", "/api/v1/employees/{person}/history/", None, everyone(OK, market_manager=404, rep=404)),
     ("get", "/api/v1/org-chart/", None, everyone(OK)),
+    ("get", "/api/v1/analytics/duty-overlap/", None, everyone(OK)),
     ("get", "/api/v1/export/organisation.xlsx", None, everyone(403, reader=OK, hr=OK)),
     ("get", "/api/v1/export/positions.csv", None, everyone(403, reader=OK, hr=OK)),
     ("get", "/api/v1/changes/?since=2020-01-01T00:00:00Z", None, everyone(OK)),

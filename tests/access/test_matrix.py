@@ -148,3 +148,15 @@ def test_a_new_subordinate_makes_the_holder_a_manager_and_losing_it_undoes_it(ma
     assert rep.groups.filter(name="Department manager").exists()
     position_delete(position=intern)
     assert not rep.groups.filter(name="Department manager").exists()
+
+
+def test_a_manager_sees_only_findings_within_what_they_may_see(matrix):
+    everything = matrix["clients"]["hr"].get("/api/v1/analytics/duty-overlap/?limit=1000").json()
+    market = matrix["clients"]["market_manager"].get("/api/v1/analytics/duty-overlap/?limit=1000").json()
+    assert market["count"] < everything["count"]
+    visible = set(
+        Position.objects.filter(department__path__startswith=Department.objects.get(name="市场部").path).values_list(
+            "id", flat=True
+        )
+    )
+    assert all(d["position"] in visible for f in market["results"] for d in f["duties"])
