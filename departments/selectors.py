@@ -1,6 +1,6 @@
 """Reads of the unit tree that more than one interface needs."""
 
-from django.db.models import Min
+from django.db.models import Min, Value
 
 from departments.models import Department
 from positions.models import Employee, Position
@@ -15,17 +15,18 @@ CHART_POSITION_FIELDS = (
 def org_chart(*, units=None, root=None, depth=None, people=None):
     """The unit tree with each unit's positions and their holders, in three queries.
 
-    `units` is the queryset of units the reader may see (all by default); `root` (a
+    `units` is the queryset of units the reader may see (None: all of them); `root` (a
     Department) limits it to that subtree, `depth` to that many levels below the top unit(s)
     returned (0: the top units only). A unit whose parent is not shown is a top unit. `people`
     limits the holders named (counts always include everyone).
     Returns the list of top units.
     """
+    whole = units is None and root is None and depth is None
     units = Department.objects.all() if units is None else units
     if root is not None:
         units = units.filter(path__startswith=root.path)
-    top_depth = root.depth if root is not None else (units.aggregate(top=Min("depth"))["top"] or 0)
     if depth is not None:
+        top_depth = root.depth if root is not None else (units.aggregate(top=Min("depth"))["top"] or 0)
         units = units.filter(depth__lte=top_depth + depth)
     unit_rows = list(units.order_by("path", "order", "id").values(*UNIT_FIELDS))
     by_id = {}
@@ -33,20 +34,33 @@ def org_chart(*, units=None, root=None, depth=None, people=None):
         unit["positions"], unit["children"] = [], []
         by_id[unit["id"]] = unit
 
-    positions = Position.objects.filter(department__in=units.values("id")).order_by("department", "order", "id")
+    # Every holder is named when `people` is not given, so the filled seats are counted from them.
+    count_holders = people is None
+    positions = Position.objects.all() if whole else Position.objects.filter(department__in=units.values("id"))
+    positions = positions.order_by("department", "order", "id")
+    if count_holders:
+        positions = positions.annotate(filled=Value(0)).values(*CHART_POSITION_FIELDS)
+    else:
+        positions = position_rows(positions).values(*CHART_POSITION_FIELDS)
     position_by_id = {}
-    for position in position_rows(positions).values(*CHART_POSITION_FIELDS):
-        position["vacant"] = max(position["headcount"] - position["filled"], 0)
+    for position in positions:
+        position["vacant"] = 0
         position["holders"] = []
         position_by_id[position["id"]] = position
         by_id[position.pop("department")]["positions"].append(position)
 
-    holders = (Employee.objects.all() if people is None else people).filter(
-        active=True, position_id__among=list(position_by_id)
-    )
+    if whole and count_holders:  # every position is in the chart: no need to name them
+        holders = Employee.objects.filter(active=True, position__isnull=False)
+    else:
+        holders = (Employee.objects.all() if people is None else people).filter(
+            active=True, position_id__among=list(position_by_id)
+        )
     for person in holders.order_by("employee_no").values("id", "employee_no", "name", "name_en", "position"):
         position_by_id[person.pop("position")]["holders"].append(person)
-
+    for position in position_by_id.values():
+        if count_holders:
+            position["filled"] = len(position["holders"])
+        position["vacant"] = max(position["headcount"] - position["filled"], 0)
     return nest_units(unit_rows)
 
 
