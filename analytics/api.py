@@ -5,12 +5,16 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from analytics.selectors import DEFAULT_SIMILARITY, LOWEST_SIMILARITY, describe_duties, duty_overlap
-from orgdesign import access
+from analytics.selectors import (
+    DEFAULT_SIMILARITY,
+    LOWEST_SIMILARITY,
+    describe_duties,
+    duty_overlap,
+    positions_in_scope,
+)
 from orgdesign.api.pagination import OrgPagination
 from orgdesign.api.renderers import FastJSONRenderer
 from orgdesign.api.views import VisibleUnitField
-from positions.models import Position
 
 
 class DutyOverlapQuerySerializer(serializers.Serializer):
@@ -73,10 +77,7 @@ class DutyOverlapView(APIView):
     def get(self, request):
         query = DutyOverlapQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        positions = access.visible(request.user, Position.objects.all())
-        unit = query.validated_data.get("unit")
-        if unit is not None:
-            positions = positions.filter(department__path__startswith=unit.path)
+        positions = positions_in_scope(request.user, query.validated_data.get("unit"))
         minimum = query.validated_data["min_similarity"]
         findings, common = duty_overlap(positions, min_similarity=minimum)
         paginator = OrgPagination()

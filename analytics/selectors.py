@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max
 
 from analytics.overlap import clauses, similar_pairs
-from positions.models import Duty
+from orgdesign import access
+from positions.models import Duty, Position
 
 LOWEST_SIMILARITY = 0.5  # the analysis is kept down to here; a request picks its own threshold above it
 DEFAULT_SIMILARITY = 0.7
@@ -55,6 +56,20 @@ def _analysis():
             pairs=similar_pairs(texts, LOWEST_SIMILARITY), common=len(holders) - len(texts),
         )  # fmt: skip
         return _latest
+
+
+def forget():
+    """Drop the kept analysis (the next request computes it again)."""
+    global _latest
+    _latest = None
+
+
+def positions_in_scope(user, unit=None):
+    """The positions `user` may see, within `unit` and the units below it when given."""
+    positions = access.visible(user, Position.objects.all())
+    if unit is not None:
+        positions = positions.filter(department__path__startswith=unit.path)
+    return positions
 
 
 def duty_overlap(positions, *, min_similarity=DEFAULT_SIMILARITY):

@@ -4,10 +4,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from analytics.selectors import DEFAULT_SIMILARITY, LOWEST_SIMILARITY, describe_duties, duty_overlap
+from analytics.selectors import (
+    DEFAULT_SIMILARITY,
+    LOWEST_SIMILARITY,
+    describe_duties,
+    duty_overlap,
+    positions_in_scope,
+)
 from departments.models import Department
 from orgdesign import access
-from positions.models import Position
 
 
 class DutyOverlapView(LoginRequiredMixin, TemplateView):
@@ -19,11 +24,9 @@ class DutyOverlapView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         units = access.visible(user, Department.objects.all())
-        positions = access.visible(user, Position.objects.all())
         wanted = self.request.GET.get("unit", "")
         unit = units.filter(pk=wanted).first() if wanted.isdigit() else None
-        if unit is not None:
-            positions = positions.filter(department__path__startswith=unit.path)
+        positions = positions_in_scope(user, unit)
         try:
             minimum = min(max(float(self.request.GET.get("min_similarity", DEFAULT_SIMILARITY)), LOWEST_SIMILARITY), 1)
         except ValueError:

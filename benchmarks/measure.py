@@ -143,7 +143,7 @@ def requests(runs):
     from analytics import selectors as analytics
 
     def cold_overlap():
-        analytics._latest = None
+        analytics.forget()
         return fetch(client, "/api/v1/analytics/duty-overlap/")
 
     warm = lambda: fetch(client, "/api/v1/analytics/duty-overlap/")  # noqa: E731

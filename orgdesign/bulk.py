@@ -107,9 +107,8 @@ def _copy_rows(connection, model, fields, rows, fixed, per_row):
         return False
     # How each column's values become text: as they are (numbers, ids; text checked for the null
     # marker), or through a conversion (booleans, dates, JSON, decimals).
-    plain = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
-             "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey"}  # fmt: skip
-    text_kinds = {"CharField", "TextField", "EmailField", "SlugField"}
+    text_kinds = {"CharField", "TextField", "EmailField"}
+    plain = AS_IS - text_kinds - {"BooleanField"}
     kinds = []
     for field in fields:
         kind = field.get_internal_type()
