@@ -1,8 +1,10 @@
 """One error shape for the whole API: `{"detail", "code"}` plus `"errors"` by field on a 400."""
 
+import sys
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -89,9 +91,39 @@ def handler404(request, exception=None):
     return page_not_found(request, exception)
 
 
+UNAVAILABLE_SECONDS = 30  # Retry-After of an answer given while the database is not answering
+
+
+def database_unavailable(exception):
+    """Whether an error means the database cannot be reached or used right now (down, restarting, locked)."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
 def handler500(request):
+    """500, or 503 while the database is unreachable; in JSON under /api/, else a page that needs no database.
+
+    Django calls this inside its `except` block for any error a view or middleware raised, so the
+    error is at hand here. Django closes a connection that failed at the end of the request, and the
+    next request connects anew: no restart is needed once the database is back.
+    """
+    if database_unavailable(sys.exc_info()[1]):
+        return _unavailable(request)
     if _wants_json(request):
         return json_error(500, "The server failed to answer; the error has been logged.", "server_error")
     from django.views.defaults import server_error
 
     return server_error(request)
+
+
+def _unavailable(request):
+    if _wants_json(request):
+        response = json_error(
+            503, "The database is not answering; try again in a moment.", "database_unavailable"
+        )
+    else:
+        from django.http import HttpResponse
+        from django.template import loader
+
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(UNAVAILABLE_SECONDS)
+    return response

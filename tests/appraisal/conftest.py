@@ -12,6 +12,10 @@ LEVELS = [{"level": n, "points": D(p), "description": f"第{n}级"} for n, p in
 
 @pytest.fixture
 def library(db):
+    return make_library()
+
+
+def make_library():
     """A small indicator library: two quantitative results indicators, one rated ability, one rated attitude."""
     return {
         "sales": indicator_write(fields={"code": "SALES", "name": "销售目标达成率", "dimension": "results",
