@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max
 
 from analytics.overlap import clauses, similar_pairs
+from analytics.structure import headcount, spans_and_layers
+from departments.models import Department
 from orgdesign import access
-from positions.models import Duty, Position
+from positions.models import Duty, Employee, Position
 
 LOWEST_SIMILARITY = 0.5  # the analysis is kept down to here; a request picks its own threshold above it
 DEFAULT_SIMILARITY = 0.7
@@ -72,20 +74,22 @@ def positions_in_scope(user, unit=None):
     return positions
 
 
-def duty_overlap(positions, *, min_similarity=DEFAULT_SIMILARITY):
+def duty_overlap(positions, *, min_similarity=DEFAULT_SIMILARITY, across_units=False):
     """Duties of different positions among `positions` that say nearly the same thing, most similar first.
 
     Each finding: {similarity, clauses: [the clause, or the two similar clauses], duties: [up to
     20 {id, text, position, position_code, position_title, unit, unit_name}], duty_count,
-    position_count}. The same clause in several positions is a finding of similarity 1.
+    position_count, unit_count}. The same clause in several positions is a finding of similarity 1.
+    `across_units` keeps the findings whose positions are in two units or more (who owns what
+    between units, rather than between a manager and their own team).
     Returns (findings, clauses left out as boilerplate).
     """
     analysis = _analysis()
-    allowed = set(positions.values_list("id", flat=True))
+    unit_of = dict(positions.values_list("id", "department_id"))  # read now: positions move without a duty write
     position_of = analysis.position_of
 
     def held(clause):
-        return [duty for duty in analysis.holders[clause] if position_of[duty] in allowed]
+        return [duty for duty in analysis.holders[clause] if position_of[duty] in unit_of]
 
     found = []
     for clause in range(len(analysis.texts)):
@@ -100,11 +104,17 @@ def duty_overlap(positions, *, min_similarity=DEFAULT_SIMILARITY):
         if one_positions and other_positions and not (len(one_positions) == 1 and one_positions == other_positions):
             found.append((similarity, (first, second), list(dict.fromkeys(one + other))))
     found.sort(key=lambda item: (-item[0], -len({position_of[d] for d in item[2]}), item[1]))
-    return [
-        {"similarity": round(similarity, 3), "clauses": [analysis.texts[c] for c in pair],
-         "duty_ids": duties, "position_count": len({position_of[d] for d in duties})}
-        for similarity, pair, duties in found
-    ], analysis.common  # fmt: skip
+    results = []
+    for similarity, pair, duties in found:
+        holders = {position_of[d] for d in duties}
+        units = len({unit_of[p] for p in holders})
+        if across_units and units < 2:
+            continue
+        results.append({
+            "similarity": round(similarity, 3), "clauses": [analysis.texts[c] for c in pair], "duty_ids": duties,
+            "position_count": len(holders), "unit_count": units,
+        })  # fmt: skip
+    return results, analysis.common
 
 
 def describe_duties(findings):
@@ -127,3 +137,38 @@ def describe_duties(findings):
         finding["duty_count"] = len(ids)
         finding["duties"] = [rows[duty] for duty in ids[:LISTED_DUTIES] if duty in rows]
     return findings
+
+
+def structure_rows(positions):
+    """The rows `analytics.structure` reads for `positions`: two queries whatever their number."""
+    filled = dict(
+        Employee.objects.filter(active=True, position__in=positions.values("id"))
+        .order_by()
+        .values("position")
+        .annotate(n=Count("id"))
+        .values_list("position", "n")
+    )
+    fields = ("id", "code", "title", "reports_to", "grade", "headcount")
+    rows = list(positions.values(*fields, unit=F("department"), unit_name=F("department__name")))
+    for row in rows:
+        row["filled"] = filled.get(row["id"], 0)
+    return rows
+
+
+def units_in_scope(user, unit=None):
+    """The units `user` may see, within `unit` and the units below it when given, in tree order."""
+    units = access.visible(user, Department.objects.all())
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    return units.order_by("path")
+
+
+def structure_spans_and_layers(user, unit=None):
+    """Spans and layers of what `user` may see within `unit` (see `analytics.structure.spans_and_layers`)."""
+    return spans_and_layers(structure_rows(positions_in_scope(user, unit)))
+
+
+def structure_headcount(user, unit=None):
+    """Planned, filled and vacant seats of what `user` may see within `unit` (see `analytics.structure.headcount`)."""
+    units = units_in_scope(user, unit).values("id", "code", "name", "path", "depth")
+    return headcount(list(units), structure_rows(positions_in_scope(user, unit)))

@@ -132,6 +132,12 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 
 # Spreadsheet imports: the largest file accepted, and where uploads wait between check and apply.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "20")) * 1024 * 1024
+
+# Backups (`manage.py backup`) keep times to the microsecond.
+SERIALIZATION_MODULES = {"backup": "orgdesign.backup_format"}
+
+# The description check flags a published description older than this for review.
+DESCRIPTION_MAX_AGE_DAYS = int(os.environ.get("DESCRIPTION_MAX_AGE_DAYS", "365"))
 IMPORT_FOLDER = BASE_DIR / "var" / "imports"
 AXES_COOLOFF_TIME = None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from analytics.lint import position_findings
+from analytics.raci import position_raci_roles
 from orgdesign import access
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 from positions import documents
@@ -87,6 +89,8 @@ class PositionDetailView(LoginRequiredMixin, TemplateView):
             version_count=position.versions.count(),
             draft=draft if (can_edit or access.can_review_description(user, position, draft)) else None,
             can_edit=can_edit,
+            raci_roles=position_raci_roles(position),
+            findings=position_findings(position) if access.is_hr(user) or access.is_manager(user) else None,
             can_review=draft is not None
             and draft.state == "in_review"
             and access.can_review_description(user, position, draft),

@@ -117,9 +117,7 @@ def handler500(request):
 
 def _unavailable(request):
     if _wants_json(request):
-        response = json_error(
-            503, "The database is not answering; try again in a moment.", "database_unavailable"
-        )
+        response = json_error(503, "The database is not answering; try again in a moment.", "database_unavailable")
     else:
         from django.http import HttpResponse
         from django.template import loader

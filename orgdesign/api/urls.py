@@ -1,7 +1,15 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from analytics.api import DutyOverlapView
+from analytics.api import (
+    DutyOverlapView,
+    HeadcountView,
+    HeadcountWorkbookView,
+    SpansAndLayersView,
+    SpansAndLayersWorkbookView,
+)
+from analytics.lint_api import DescriptionLintView
+from analytics.raci_api import ProcessViewSet
 from appraisal.api.views import (
     AppraisalCycleViewSet,
     AppraisalViewSet,
@@ -24,12 +32,18 @@ router.register("kpi-sets", KpiSetViewSet, basename="kpi-set")
 router.register("rating-bands", RatingBandViewSet, basename="rating-band")
 router.register("appraisal-cycles", AppraisalCycleViewSet, basename="appraisal-cycle")
 router.register("appraisals", AppraisalViewSet, basename="appraisal")
+router.register("processes", ProcessViewSet, basename="process")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("org-chart/", OrgChartView.as_view(), name="org-chart"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("analytics/duty-overlap/", DutyOverlapView.as_view(), name="duty-overlap"),
+    path("analytics/description-lint/", DescriptionLintView.as_view(), name="description-lint"),
+    path("analytics/spans-and-layers/", SpansAndLayersView.as_view(), name="spans-and-layers"),
+    path("analytics/spans-and-layers.xlsx", SpansAndLayersWorkbookView.as_view(), name="spans-and-layers-xlsx"),
+    path("analytics/headcount/", HeadcountView.as_view(), name="headcount"),
+    path("analytics/headcount.xlsx", HeadcountWorkbookView.as_view(), name="headcount-xlsx"),
     path("export/<str:name>", ExportApiView.as_view(), name="api-export"),
     path("", include(router.urls)),
 ]

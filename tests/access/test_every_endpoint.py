@@ -7,6 +7,7 @@ operation, even if the body or the state then refused it with 400 or 409.
 
 import pytest
 
+from analytics.models import Process
 from appraisal.models import AppraisalCycle, Indicator, KpiSet, RatingBand
 from departments.models import Department
 from positions.models import Employee, Position
@@ -59,6 +60,20 @@ ENDPOINTS = [
     ("get", "/api/v1/employees/{person}/history/", None, everyone(OK, market_manager=404, rep=404)),
     ("get", "/api/v1/org-chart/", None, everyone(OK)),
     ("get", "/api/v1/analytics/duty-overlap/", None, everyone(OK)),
+    ("get", "/api/v1/analytics/description-lint/", None, everyone(OK)),
+    ("get", "/api/v1/processes/", None, everyone(OK)),
+    ("post", "/api/v1/processes/", {"code": "N6", "name": "新"}, HR_ONLY_WRITE),
+    ("get", "/api/v1/processes/{process}/", None, everyone(OK)),
+    ("put", "/api/v1/processes/{process}/", {"code": "PRC-PROMO", "name": "促销"}, HR_ONLY_WRITE),
+    ("patch", "/api/v1/processes/{process}/", {"name_en": "X"}, HR_ONLY_WRITE),
+    ("get", "/api/v1/processes/{process}/history/", None, everyone(OK)),
+    ("get", "/api/v1/processes/{process}/matrix/", None, everyone(OK)),
+    ("get", "/api/v1/processes/{process}/matrix/?format=xlsx", None, everyone(OK)),
+    ("delete", "/api/v1/processes/{process}/", None, HR_ONLY_WRITE),
+    ("get", "/api/v1/analytics/spans-and-layers/", None, everyone(OK)),
+    ("get", "/api/v1/analytics/spans-and-layers.xlsx", None, everyone(OK)),
+    ("get", "/api/v1/analytics/headcount/", None, everyone(OK)),
+    ("get", "/api/v1/analytics/headcount.xlsx", None, everyone(OK)),
     ("get", "/api/v1/export/organisation.xlsx", None, everyone(403, reader=OK, hr=OK)),
     ("get", "/api/v1/export/positions.csv", None, everyone(403, reader=OK, hr=OK)),
     ("get", "/api/v1/changes/?since=2020-01-01T00:00:00Z", None, everyone(OK)),
@@ -121,6 +136,7 @@ def _ids(matrix):
         "band": RatingBand.objects.get(code="D").pk,
         "cycle": AppraisalCycle.objects.get(name="2026-Q3").pk,
         "appraisal": matrix["appraisal_of"]["区域销售经理"].pk,
+        "process": Process.objects.get(code="PRC-PROMO").pk,
     }
 
 

@@ -160,3 +160,35 @@ def test_a_manager_sees_only_findings_within_what_they_may_see(matrix):
         )
     )
     assert all(d["position"] in visible for f in market["results"] for d in f["duties"])
+
+
+def test_spans_and_headcount_cover_only_what_each_role_may_see(matrix):
+    sales = Department.objects.get(name="销售部").pk
+    totals = {role: matrix["clients"][role].get("/api/v1/analytics/headcount/").json()["totals"]["planned"]
+              for role in ["hr", "reader", "market_manager", "sales_manager", "rep"]}  # fmt: skip
+    assert totals == {"hr": 58, "reader": 58, "market_manager": 14, "sales_manager": 14, "rep": 14}
+    spans = matrix["clients"]["sales_manager"].get("/api/v1/analytics/spans-and-layers/").json()
+    assert spans["summary"]["positions"] == 8 and spans["layers"][0] == {"layer": 1, "positions": 1}
+    for path in ["spans-and-layers/", "headcount/", "headcount.xlsx"]:
+        response = matrix["clients"]["market_manager"].get(f"/api/v1/analytics/{path}?unit={sales}")
+        assert response.status_code == 400 and "unit" in response.json()["errors"]
+
+
+def test_a_raci_matrix_shows_each_role_only_the_positions_it_may_see(matrix):
+    from analytics.models import Process
+
+    process = Process.objects.get(code="PRC-PROMO")
+    columns = {role: {p["title"] for p in matrix["clients"][role].get(f"/api/v1/processes/{process.pk}/matrix/").json()
+                      ["positions"]} for role in ["hr", "reader", "market_manager", "sales_manager"]}  # fmt: skip
+    assert columns["hr"] == columns["reader"] and {"促销经理", "渠道经理", "品牌经理"} <= columns["hr"]
+    assert columns["market_manager"] == {"市场策划经理", "品牌经理"}
+    assert columns["sales_manager"] == {"销售部经理", "区域销售经理", "渠道经理"}
+
+
+def test_the_description_check_covers_only_what_each_role_may_see(matrix):
+    checked = {role: matrix["clients"][role].get("/api/v1/analytics/description-lint/").json()["positions_checked"]
+               for role in ["hr", "reader", "market_manager", "sales_manager"]}  # fmt: skip
+    assert checked == {"hr": 32, "reader": 32, "market_manager": 8, "sales_manager": 8}
+    sales = Department.objects.get(name="销售部").pk
+    refused = matrix["clients"]["market_manager"].get(f"/api/v1/analytics/description-lint/?unit={sales}")
+    assert refused.status_code == 400 and "unit" in refused.json()["errors"]

@@ -137,3 +137,19 @@ def test_the_page_lists_the_findings_with_links_to_fix_them(hand_built, hr_user,
     assert odd.status_code == 200  # a hand-typed address falls back to the defaults
     client.logout()
     assert client.get("/analytics/duty-overlap/").status_code == 302
+
+
+def test_across_units_keeps_only_findings_between_units(hand_built):
+    colleague = make_position(department=hand_built["after_sales"].department, title="客服助理")
+    Duty.objects.create(position=colleague, text="定期回访客户。", order=1)
+    inside = [f for f in _findings() if f["clauses"] == ["定期回访客户"]]
+    assert len(inside) == 1 and inside[0]["unit_count"] == 1
+    across = _findings(across_units=True)
+    assert [f["unit_count"] for f in across] == [2, 2]
+    assert not any(f["clauses"] == ["定期回访客户"] for f in across)
+
+
+def test_on_the_seed_across_units_leaves_the_overlaps_between_units(seed_org):
+    everything, across = _findings(), _findings(across_units=True)
+    assert 0 < len(across) < len(everything) and all(f["unit_count"] >= 2 for f in across)
+    assert any({"客户关系经理", "售后专员"} <= {d["position_title"] for d in f["duties"]} for f in across)

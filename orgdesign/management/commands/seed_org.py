@@ -11,6 +11,7 @@ from departments.services import department_save
 from orgdesign.choices import ChangeSource
 from orgdesign.seed import marketing as seed
 from orgdesign.seed.load_appraisal import load_demo_cycles, load_library
+from orgdesign.seed.load_processes import load_processes
 from positions.models import Duty, Employee, Position
 from positions.services import description_publish, employee_save, position_save
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 unit.head = head
                 department_save(department=unit)
         self._unit_extras(units)
+        load_processes()
         load_library()
         people = self._demo_people(positions) if demo else 0
         if demo:
