@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy
 from appraisal.choices import Dimension, KpiSetStatus
 from appraisal.models import KpiItem, KpiSet
 from appraisal.services import set_problems
+from departments.models import Department
+from departments.selectors import tree_order
 from positions.choices import DutyCategory
 from positions.models import Authority, DescriptionVersion, Duty, Position, WorkStandard
 
@@ -49,6 +51,18 @@ RULES = {
     "kpi_set_problem": Severity.ERROR,
     "never_published": Severity.INFO,
     "description_old": Severity.INFO,
+}
+
+RULE_LABELS = {
+    "no_superior": gettext_lazy("No direct superior"),
+    "no_core_duty": gettext_lazy("No core duty"),
+    "no_authority": gettext_lazy("No authority stated"),
+    "standard_not_measurable": gettext_lazy("Work standard not measurable"),
+    "duty_not_followed": gettext_lazy("Core duty followed by no standard or KPI"),
+    "no_kpi_set": gettext_lazy("No KPI set"),
+    "kpi_set_problem": gettext_lazy("KPI set cannot be used"),
+    "never_published": gettext_lazy("Never published"),
+    "description_old": gettext_lazy("Published too long ago"),
 }
 
 COVERING_SHARE = 0.5  # a KPI or an unlinked standard follows a duty when half its character pairs are in it
@@ -78,16 +92,19 @@ def lint(positions, *, now=None, max_age=None):
     """The findings of the positions of the queryset `positions`, in the order of the organisation.
 
     Each finding: {rule, severity, severity_label, message, fix_url, fix_label, position, position_code,
-    position_title, unit, unit_code, unit_name, unit_path}. Nine queries for any number of positions.
+    position_title, unit, unit_code, unit_name, unit_path}, units in the order of the org chart.
+    Nine queries for any number of positions.
     """
     now = now or timezone.now()
     oldest = now - datetime.timedelta(days=max_age_days() if max_age is None else max_age)
     rows = list(
-        positions.order_by("department__path", "order", "id").values(
-            "id", "code", "title", "reports_to", "department", "department__code", "department__name",
+        positions.order_by().values(
+            "id", "code", "title", "reports_to", "order", "department", "department__code", "department__name",
             "department__path", "department__depth", "department__head",
         )
     )  # fmt: skip
+    rank = {unit["id"]: n for n, unit in enumerate(tree_order(Department.objects.values("id", "parent", "order")))}
+    rows.sort(key=lambda row: (rank[row["department"]], row["order"], row["id"]))
     ids = [row["id"] for row in rows]
     duties, standards = defaultdict(list), defaultdict(list)
     for duty in Duty.objects.filter(position_id__among=ids).order_by("order", "id").values(

@@ -4,10 +4,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from analytics.lint import RULES, Severity, by_unit, counts, lint
+from analytics.lint import RULE_LABELS, RULES, Severity, by_unit, counts, lint
 from analytics.lint_api import filtered
 from analytics.selectors import positions_in_scope
 from departments.models import Department
+from departments.selectors import tree_order
 from orgdesign import access
 
 
@@ -31,8 +32,8 @@ class DescriptionLintView(LoginRequiredMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            units=units.order_by("path"), unit=unit, severities=severities or Severity.values, rule=rule,
-            rules=list(RULES), severity_choices=Severity.choices, page=page, totals=counts(everything),
+            units=tree_order(units), unit=unit, severities=severities or Severity.values, rule=rule,
+            rules=list(RULE_LABELS.items()), severity_choices=Severity.choices, page=page, totals=counts(everything),
             shown=len(findings), positions_checked=positions.count(), query=query.urlencode(),
         )  # fmt: skip
         return context

@@ -19,6 +19,7 @@ from analytics.raci import process_matrix, process_steps
 from analytics.raci_exports import XLSX, process_matrix_xlsx
 from analytics.services import process_delete, process_write
 from departments.models import Department
+from departments.selectors import tree_order
 from orgdesign import access
 from orgdesign.exceptions import ConcurrentUpdate
 from positions.models import Position
@@ -68,7 +69,7 @@ class ProcessListView(LoginRequiredMixin, TemplateView):
         for process in processes:
             process.problems = [step["problem"] for step in steps[process.pk] if step["problem"]]
         context.update(
-            processes=processes, can_edit=access.is_hr(self.request.user), units=Department.objects.order_by("path"),
+            processes=processes, can_edit=access.is_hr(self.request.user), units=tree_order(Department.objects.all()),
             form=kwargs.get("form", {}), errors=kwargs.get("errors", {}),
         )  # fmt: skip
         return context
@@ -120,7 +121,7 @@ class ProcessMatrixView(LoginRequiredMixin, TemplateView):
             roles=RaciRole.choices, fields=fields or _fields_of(self.process), errors=errors or {},
         )  # fmt: skip
         if can_edit:
-            context["units"] = Department.objects.order_by("path")
+            context["units"] = tree_order(Department.objects.all())
             context["addable"] = [p for p in _positions(Position.objects.all()) if p["id"] not in taken]
         return context
 

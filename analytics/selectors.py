@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max
 from analytics.overlap import clauses, similar_pairs
 from analytics.structure import headcount, spans_and_layers
 from departments.models import Department
+from departments.selectors import tree_order
 from orgdesign import access
 from positions.models import Duty, Employee, Position
 
@@ -160,7 +161,7 @@ def units_in_scope(user, unit=None):
     units = access.visible(user, Department.objects.all())
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
-    return units.order_by("path")
+    return units
 
 
 def structure_spans_and_layers(user, unit=None):
@@ -170,5 +171,5 @@ def structure_spans_and_layers(user, unit=None):
 
 def structure_headcount(user, unit=None):
     """Planned, filled and vacant seats of what `user` may see within `unit` (see `analytics.structure.headcount`)."""
-    units = units_in_scope(user, unit).values("id", "code", "name", "path", "depth")
-    return headcount(list(units), structure_rows(positions_in_scope(user, unit)))
+    units = tree_order(units_in_scope(user, unit).values("id", "code", "name", "path", "depth", "parent", "order"))
+    return headcount(units, structure_rows(positions_in_scope(user, unit)))

@@ -15,6 +15,7 @@ from analytics.selectors import (
     structure_spans_and_layers,
 )
 from departments.models import Department
+from departments.selectors import tree_order
 from orgdesign import access
 
 
@@ -45,7 +46,7 @@ class DutyOverlapView(LoginRequiredMixin, TemplateView):
         page = Paginator(findings, 25).get_page(self.request.GET.get("page"))
         describe_duties(page.object_list)
         context.update(
-            units=units.order_by("path"), unit=unit, min_similarity=minimum, lowest=LOWEST_SIMILARITY, page=page,
+            units=tree_order(units), unit=unit, min_similarity=minimum, lowest=LOWEST_SIMILARITY, page=page,
             across_units=across,
             count=len(findings), common=common, can_edit=access.can_edit_descriptions(user),
         )  # fmt: skip
@@ -57,9 +58,9 @@ LISTED_ROWS = 100  # rows of each list a page shows; the XLSX holds them all
 
 def _chosen_unit(request):
     """The units the user may see, and the one `?unit=` picks among them (None for all of them)."""
-    units = access.visible(request.user, Department.objects.all()).order_by("path")
+    units = access.visible(request.user, Department.objects.all())
     wanted = request.GET.get("unit", "")
-    return units, units.filter(pk=wanted).first() if wanted.isdigit() else None
+    return tree_order(units), units.filter(pk=wanted).first() if wanted.isdigit() else None
 
 
 def _bars(items, *, label, value, caption):

@@ -79,3 +79,32 @@ def nest_units(unit_rows):
         unit["children"].sort(key=lambda child: (child["order"], child["id"]))
     top.sort(key=lambda unit: (unit["order"], unit["id"]))
     return top
+
+
+def tree_order(units):
+    """Units (objects or rows with `id`/`pk`, `parent`/`parent_id` and `order`) depth-first, siblings by (order, id).
+
+    The order of the org chart. `path` is no sort key: as text, unit "/1/10/" comes before "/1/2/".
+    A unit whose parent is not among `units` starts a tree of its own.
+    """
+    units = list(units)
+
+    def key(unit, name):
+        return unit[name] if isinstance(unit, dict) else getattr(unit, "pk" if name == "id" else name)
+
+    def parent_of(unit):
+        return unit.get("parent") if isinstance(unit, dict) else unit.parent_id
+
+    present = {key(unit, "id") for unit in units}
+    children = {}
+    for unit in units:
+        parent = parent_of(unit)
+        children.setdefault(parent if parent in present else None, []).append(unit)
+    for siblings in children.values():
+        siblings.sort(key=lambda unit: (key(unit, "order"), key(unit, "id")))
+    ordered, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(reversed(children.get(key(unit, "id"), [])))
+    return ordered
