@@ -37,7 +37,9 @@ class DutyOverlapQuerySerializer(serializers.Serializer):
     across_units = serializers.BooleanField(
         required=False, default=False, help_text="Only findings whose positions are in two units or more."
     )
-    limit = serializers.IntegerField(required=False, min_value=1, help_text="Findings per page (50; at most 1000).")
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, help_text="Findings per page (50; at most 1000)."
+    )
     offset = serializers.IntegerField(required=False, min_value=0, help_text="Findings to skip.")
 
 

@@ -23,7 +23,9 @@ class LintQuerySerializer(serializers.Serializer):
     rule = serializers.MultipleChoiceField(
         choices=list(RULES), required=False, help_text="Only findings of these rules (repeat to ask for several)."
     )
-    limit = serializers.IntegerField(required=False, min_value=1, help_text="Units per page (50; at most 1000).")
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, help_text="Units per page (50; at most 1000)."
+    )
     offset = serializers.IntegerField(required=False, min_value=0, help_text="Units to skip.")
 
 

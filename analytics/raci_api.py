@@ -15,6 +15,8 @@ from analytics.raci import process_matrix, process_steps
 from analytics.raci_exports import XLSX, process_matrix_xlsx
 from analytics.services import process_delete, process_write
 from departments.models import Department
+from orgdesign.api import fields
+from orgdesign.api.fields import StrictModelSerializer
 from orgdesign.api.renderers import FastJSONRenderer
 from orgdesign.api.serializers import RowSerializer, related_field
 from orgdesign.api.viewsets import HistoryMixin, OrgViewSet
@@ -23,29 +25,29 @@ from positions.models import Position
 
 class RaciAssignmentSerializer(serializers.Serializer):
     position = related_field(Position.objects.all(), "position", help_text="Id of the position.")
-    role = serializers.ChoiceField(
+    role = fields.ChoiceField(
         choices=RaciRole.choices, help_text="R (Responsible), A (Accountable), C (Consulted) or I (Informed)."
     )
 
 
 class ProcessStepSerializer(serializers.Serializer):
-    id = serializers.IntegerField(
+    id = fields.IntegerField(
         required=False, allow_null=True, help_text="Id of an existing step to keep; leave it out for a new step."
     )
-    order = serializers.IntegerField(read_only=True, help_text="Place of the step in the process, from 1.")
-    name = serializers.CharField(max_length=200, help_text="Name of the step in Chinese.")
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="Name in English.")
-    description = serializers.CharField(required=False, allow_blank=True, help_text="What happens in the step.")
+    order = fields.IntegerField(read_only=True, help_text="Place of the step in the process, from 1.")
+    name = fields.CharField(max_length=200, help_text="Name of the step in Chinese.")
+    name_en = fields.CharField(max_length=200, required=False, allow_blank=True, help_text="Name in English.")
+    description = fields.CharField(required=False, allow_blank=True, help_text="What happens in the step.")
     assignments = RaciAssignmentSerializer(
         many=True, required=False,
         help_text="The positions with a role in the step; exactly one A when any. Left out: the step keeps its own.",
     )  # fmt: skip
-    problem = serializers.CharField(
+    problem = fields.CharField(
         read_only=True, allow_null=True, help_text="Why the step has not exactly one Accountable, or null."
     )
 
 
-class ProcessSerializer(RowSerializer, serializers.ModelSerializer):
+class ProcessSerializer(RowSerializer, StrictModelSerializer):
     """A cross-unit process with its steps and RACI matrix."""
 
     owner = related_field(
@@ -55,7 +57,7 @@ class ProcessSerializer(RowSerializer, serializers.ModelSerializer):
         many=True, required=False, help_text="The steps in order; when sent, they replace the current steps."
     )
     problems = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="Steps that have not exactly one Accountable."
+        child=fields.CharField(), read_only=True, help_text="Steps that have not exactly one Accountable."
     )
 
     class Meta:

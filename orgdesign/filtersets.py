@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -6,10 +8,20 @@ class IdFilter(django_filters.ModelChoiceFilter):
     """Filter by the id of a related object; an unknown id is a 400 naming the parameter."""
 
 
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time, compared in UTC: any offset Python reads (up to ±24 h) is fine, even where PostgreSQL
+    would refuse it as a literal (beyond ±15:59)."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return super().filter(qs, value)
+
+
 class OrgFilterSet(django_filters.FilterSet):
     """Filters every resource shares: incremental sync by `?updated_since=`."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated",
         lookup_expr="gte",
         label=_("Only objects created or changed at or after this time (ISO 8601, e.g. 2026-11-28T00:00:00Z)."),

@@ -207,6 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["orgdesign.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "orgdesign.api.renderers.Negotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "orgdesign.api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "orgdesign.api.pagination.OrgPagination",
@@ -229,6 +230,10 @@ SPECTACULAR_SETTINGS = {
         "AppraisalStateEnum": "appraisal.choices.AppraisalState",
         "KpiSetStatusEnum": "appraisal.choices.KpiSetStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "orgdesign.api.schema.add_error_answers",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -24,5 +24,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+handler400 = "orgdesign.api.exceptions.handler400"
 handler404 = "orgdesign.api.exceptions.handler404"
 handler500 = "orgdesign.api.exceptions.handler500"

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from appraisal.choices import Direction
 from appraisal.models import (
     Appraisal,
     AppraisalCycle,
@@ -11,6 +12,8 @@ from appraisal.models import (
     RatingBand,
 )
 from departments.models import Department
+from orgdesign.api import fields
+from orgdesign.api.fields import StrictModelSerializer
 from orgdesign.api.serializers import RowSerializer, related_field
 from positions.models import Employee, Position
 
@@ -19,7 +22,7 @@ def _help(**texts):
     return {name: {"help_text": text} for name, text in texts.items()}
 
 
-class IndicatorLevelSerializer(serializers.ModelSerializer):
+class IndicatorLevelSerializer(StrictModelSerializer):
     """A described level of a rated indicator."""
 
     class Meta:
@@ -31,7 +34,7 @@ class IndicatorLevelSerializer(serializers.ModelSerializer):
         )  # fmt: skip
 
 
-class IndicatorSerializer(RowSerializer, serializers.ModelSerializer):
+class IndicatorSerializer(RowSerializer, StrictModelSerializer):
     """An indicator of the KPI library. Writing `levels` replaces them."""
 
     levels = IndicatorLevelSerializer(many=True, required=False, help_text="Levels of a rated indicator.")
@@ -53,12 +56,12 @@ class IndicatorSerializer(RowSerializer, serializers.ModelSerializer):
         )  # fmt: skip
 
 
-class KpiItemSerializer(serializers.ModelSerializer):
+class KpiItemSerializer(StrictModelSerializer):
     """An indicator in a KPI set."""
 
     indicator = related_field(Indicator.objects.all(), "indicator", help_text="Indicator id.")
-    dimension = serializers.CharField(source="indicator.dimension", read_only=True, help_text="Its dimension.")
-    order = serializers.IntegerField(required=False, min_value=0, help_text="Place in the set.")
+    dimension = fields.CharField(source="indicator.dimension", read_only=True, help_text="Its dimension.")
+    order = fields.IntegerField(required=False, min_value=0, help_text="Place in the set.")
 
     class Meta:
         model = KpiItem
@@ -67,7 +70,7 @@ class KpiItemSerializer(serializers.ModelSerializer):
                              target="Target of a quantitative indicator.")  # fmt: skip
 
 
-class KpiSetSerializer(RowSerializer, serializers.ModelSerializer):
+class KpiSetSerializer(RowSerializer, StrictModelSerializer):
     """A KPI set. Writing `items` or `positions` replaces them. Activate it with the `activate` action."""
 
     items = KpiItemSerializer(many=True, required=False, help_text="Indicators with weights and targets.")
@@ -75,7 +78,7 @@ class KpiSetSerializer(RowSerializer, serializers.ModelSerializer):
         Position.objects.all(), "position", many=True, required=False, help_text="Ids of the positions it serves."
     )
     problems = serializers.ListField(
-        child=serializers.CharField(), read_only=True,
+        child=fields.CharField(), read_only=True,
         help_text="Why the set cannot be activated or used yet (empty when it can).",
     )  # fmt: skip
 
@@ -94,7 +97,7 @@ class KpiSetSerializer(RowSerializer, serializers.ModelSerializer):
         }  # fmt: skip
 
 
-class RatingBandSerializer(RowSerializer, serializers.ModelSerializer):
+class RatingBandSerializer(RowSerializer, StrictModelSerializer):
     """A rating band and what it is worth."""
 
     class Meta:
@@ -110,14 +113,14 @@ class RatingBandSerializer(RowSerializer, serializers.ModelSerializer):
         )  # fmt: skip
 
 
-class AppraisalCycleSerializer(RowSerializer, serializers.ModelSerializer):
+class AppraisalCycleSerializer(RowSerializer, StrictModelSerializer):
     """An appraisal cycle. Its state changes only through the open, start-calibration, close and reopen actions."""
 
     scope = related_field(
         Department.objects.all(), "unit", allow_null=True, required=False,
         help_text="Unit whose subtree is appraised; null for the whole organisation.",
     )  # fmt: skip
-    appraisal_count = serializers.IntegerField(read_only=True, help_text="Appraisals in the cycle.")
+    appraisal_count = fields.IntegerField(read_only=True, help_text="Appraisals in the cycle.")
 
     class Meta:
         model = AppraisalCycle
@@ -136,24 +139,27 @@ class AppraisalCycleSerializer(RowSerializer, serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why; kept with the change.")
+    reason = fields.CharField(help_text="Why; kept with the change.")
 
 
 class CalibrateSerializer(serializers.Serializer):
-    band = serializers.CharField(help_text="The band code to give.")
-    reason = serializers.CharField(help_text="Why the band is moved; kept beside the computed band.")
+    band = fields.CharField(help_text="The band code to give.")
+    reason = fields.CharField(help_text="Why the band is moved; kept beside the computed band.")
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    objection = serializers.CharField(
+    objection = fields.CharField(
         required=False, allow_blank=True, help_text="A written objection for HR, if the employee disagrees."
     )
 
 
-class AppraisalLineSerializer(serializers.ModelSerializer):
+class AppraisalLineSerializer(StrictModelSerializer):
     """One indicator of an appraisal. Only `actual`, the scores and comments can be written."""
 
-    id = serializers.IntegerField(help_text="Line id (required when writing).")
+    id = fields.IntegerField(help_text="Line id (required when writing).")
+    direction = fields.ChoiceField(
+        choices=Direction.choices, allow_blank=True, read_only=True, help_text="higher or lower; empty when rated."
+    )
 
     class Meta:
         model = AppraisalLine
@@ -167,7 +173,7 @@ class AppraisalLineSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = _help(
             indicator="Indicator id.", name="Indicator name in Chinese (frozen).", name_en="In English.",
-            dimension="Dimension.", kind="quantitative or rated.", unit="Unit.", direction="higher or lower.",
+            dimension="Dimension.", kind="quantitative or rated.", unit="Unit.",
             weight="Weight within its dimension.", target="Target of a quantitative line.",
             levels="The levels of a rated line: [{level, points, description}].", order="Place.",
             actual="Achieved value of a quantitative line.", self_score="The employee's level for a rated line.",
@@ -176,17 +182,17 @@ class AppraisalLineSerializer(serializers.ModelSerializer):
         )  # fmt: skip
 
 
-class AppraisalSerializer(RowSerializer, serializers.ModelSerializer):
+class AppraisalSerializer(RowSerializer, StrictModelSerializer):
     """One person's appraisal with its lines, the feedback conversation and the score breakdown."""
 
     reviewer = related_field(
         Employee.objects.all(), "employee", allow_null=True, required=False, help_text="Employee id of the reviewer."
     )
     lines = AppraisalLineSerializer(many=True, required=False, help_text="One line per indicator.")
-    employee_no = serializers.CharField(read_only=True, help_text="Employee number.")
-    employee_name = serializers.CharField(read_only=True, help_text="Employee name.")
-    reviewer_name = serializers.CharField(read_only=True, allow_null=True, help_text="Reviewer's name.")
-    cycle_name = serializers.CharField(read_only=True, help_text="Cycle name.")
+    employee_no = fields.CharField(read_only=True, help_text="Employee number.")
+    employee_name = fields.CharField(read_only=True, help_text="Employee name.")
+    reviewer_name = fields.CharField(read_only=True, allow_null=True, help_text="Reviewer's name.")
+    cycle_name = fields.CharField(read_only=True, help_text="Cycle name.")
 
     class Meta:
         model = Appraisal

@@ -1,11 +1,11 @@
-from rest_framework import serializers
-
 from departments.models import Department
+from orgdesign.api import fields
+from orgdesign.api.fields import StrictModelSerializer
 from orgdesign.api.serializers import RowSerializer, related_field
 from positions.models import Position
 
 
-class DepartmentSerializer(RowSerializer, serializers.ModelSerializer):
+class DepartmentSerializer(RowSerializer, StrictModelSerializer):
     """A unit of the organisation tree."""
 
     parent = related_field(
@@ -15,8 +15,8 @@ class DepartmentSerializer(RowSerializer, serializers.ModelSerializer):
         Position.objects.all(), "position", allow_null=True, required=False,
         help_text="Id of the position that heads the unit; it must belong to the unit.",
     )  # fmt: skip
-    depth = serializers.IntegerField(read_only=True, help_text="Levels below the top of the tree (0 at the top).")
-    position_count = serializers.IntegerField(read_only=True, help_text="Positions directly in this unit.")
+    depth = fields.IntegerField(read_only=True, help_text="Levels below the top of the tree (0 at the top).")
+    position_count = fields.IntegerField(read_only=True, help_text="Positions directly in this unit.")
 
     class Meta:
         model = Department

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
@@ -42,6 +43,7 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
+    _answer_in_json(context.get("request"))
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(
             response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
@@ -52,6 +54,15 @@ def api_exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"detail": str(detail), "code": code}
     return response
+
+
+def _answer_in_json(request):
+    """An error is JSON even when the request asked for CSV or XLSX: a spreadsheet of an error helps nobody."""
+    from orgdesign.api.renderers import FastJSONRenderer
+
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format != "json":
+        request.accepted_renderer, request.accepted_media_type = FastJSONRenderer(), FastJSONRenderer.media_type
 
 
 def flatten_errors(errors, prefix=""):
@@ -81,6 +92,24 @@ def json_error(status_code, detail, code):
 
 def _wants_json(request):
     return request.path.startswith("/api/")
+
+
+def handler400(request, exception=None):
+    """A request Django refuses before any view: too large (413), or malformed (400); JSON under /api/."""
+    from django.core.exceptions import RequestDataTooBig
+
+    too_big = isinstance(exception, RequestDataTooBig)
+    if _wants_json(request):
+        if too_big:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+            return json_error(413, f"The request body is larger than the {limit} MB accepted.", "too_large")
+        return json_error(400, "The request could not be read.", "bad_request")
+    from django.views.defaults import bad_request
+
+    response = bad_request(request, exception)
+    if too_big:
+        response.status_code = 413
+    return response
 
 
 def handler404(request, exception=None):

@@ -4,6 +4,8 @@ import io
 from decimal import Decimal
 
 import orjson
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from orgdesign.spreadsheet import safe_text
@@ -59,3 +61,23 @@ def _cell(value):
     else:
         text = str(value)
     return safe_text(text)
+
+
+class Negotiation(DefaultContentNegotiation):
+    """DRF's content negotiation, answering an unknown `?format=` with a 400 that names it (DRF gives a 404).
+
+    For a method the view does not have, nothing is negotiated: its 405 comes first.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if view is not None and getattr(view, request.method.lower(), None) is None:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+    def filter_renderers(self, renderers, format):
+        chosen = [renderer for renderer in renderers if renderer.format == format]
+        if not chosen:
+            offered = ", ".join(sorted({renderer.format for renderer in renderers}))
+            raise ValidationError({"format": [f"Give one of: {offered}."]})
+        return chosen

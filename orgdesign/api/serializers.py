@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from orgdesign.api import fields
+
 
 def related_field(queryset, what, **kwargs):
     """A primary-key field whose error for an unknown id names the kind of object."""
-    return serializers.PrimaryKeyRelatedField(
+    return fields.PrimaryKeyRelatedField(
         queryset=queryset,
         error_messages={
             "does_not_exist": f"There is no {what} with id {{pk_value}}.",

@@ -7,10 +7,12 @@ adds pagination, filters, search, stable ordering, ETag / Last-Modified, If-None
 (304) and If-Match (412), and CSV.
 """
 
+import re
 from types import SimpleNamespace
 
+import django_filters
 import orjson
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.http import Http404, StreamingHttpResponse
 from django.utils.http import http_date, parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,6 +31,18 @@ from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer, json_default
 from orgdesign.audit import history_entries
 from orgdesign.choices import ChangeSource
 
+BOOLEAN_WORDS = {"true", "false", "1", "0"}
+WHOLE = re.compile(r"-?\d+")
+
+
+def _whole_numbers(filterset_class, found):
+    """Whether a number filter is on a whole-number field (django-filter would take 0.5 there)."""
+    try:
+        field = filterset_class._meta.model._meta.get_field(found.field_name.split("__")[0])
+    except Exception:  # a filter on an annotation or a method: no model field to ask
+        return False
+    return isinstance(field, models.IntegerField | models.AutoField | models.ForeignKey)
+
 
 class OrgFilterBackend(DjangoFilterBackend):
     """django-filter's backend, which does nothing (and builds no form) when no filter is asked for."""
@@ -37,6 +51,25 @@ class OrgFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or not set(request.query_params).intersection(filterset_class.base_filters):
             return queryset
+        problems = {}
+        for name, found in filterset_class.base_filters.items():
+            values = request.query_params.getlist(name)
+            if not values:
+                continue
+            # django-filter would quietly not filter on these, or take the last of several: say so instead
+            if len(values) > 1 and not isinstance(
+                found, django_filters.BaseInFilter | django_filters.MultipleChoiceFilter
+            ):
+                problems[name] = ["Give this parameter once."]
+            elif values[0] == "" and not isinstance(found, django_filters.CharFilter):  # empty text: no filter
+                problems[name] = ["Give a value, or leave the parameter out."]
+            elif isinstance(found, django_filters.BooleanFilter) and values[0].lower() not in BOOLEAN_WORDS:
+                problems[name] = ["Give true or false."]
+            elif (isinstance(found, django_filters.NumberFilter) and _whole_numbers(filterset_class, found)
+                  and not WHOLE.fullmatch(values[0])):  # fmt: skip
+                problems[name] = ["Give a whole number."]
+        if problems:
+            raise serializers.ValidationError(problems)
         return super().filter_queryset(request, queryset, view)
 
 

@@ -1,16 +1,16 @@
-from rest_framework import serializers
-
 from departments.models import Department
+from orgdesign.api import fields
+from orgdesign.api.fields import StrictModelSerializer
 from orgdesign.api.serializers import RowSerializer, related_field
 from positions.models import Authority, Duty, Employee, Position, WorkStandard
 
 
-class PartSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(
+class PartSerializer(StrictModelSerializer):
+    id = fields.IntegerField(
         required=False, allow_null=True,
         help_text="Id of an existing part to change in place; leave out to add a new part.",
     )  # fmt: skip
-    order = serializers.IntegerField(
+    order = fields.IntegerField(
         required=False, min_value=0, help_text="Place in the list; defaults to the place in the request."
     )
 
@@ -45,11 +45,11 @@ class AuthoritySerializer(PartSerializer):
 class WorkStandardSerializer(PartSerializer):
     """A measurable standard of the work."""
 
-    duty_index = serializers.IntegerField(
+    duty_index = fields.IntegerField(
         required=False, allow_null=True, min_value=0,
         help_text="Place (from 0) in `duties` of the duty this standard measures; null for none.",
     )  # fmt: skip
-    duty = serializers.IntegerField(read_only=True, allow_null=True, help_text="Id of the duty it measures.")
+    duty = fields.IntegerField(read_only=True, allow_null=True, help_text="Id of the duty it measures.")
 
     class Meta:
         model = WorkStandard
@@ -62,7 +62,7 @@ class WorkStandardSerializer(PartSerializer):
         }
 
 
-class PositionSerializer(RowSerializer, serializers.ModelSerializer):
+class PositionSerializer(RowSerializer, StrictModelSerializer):
     """A position with its published description (basic information, duties, authorities, standards).
 
     Writing `duties`, `authorities` or `standards` replaces that list: parts sent with an `id`
@@ -75,9 +75,9 @@ class PositionSerializer(RowSerializer, serializers.ModelSerializer):
         Position.objects.all(), "position", allow_null=True, required=False,
         help_text="Id of the direct superior's position; null at the top.",
     )  # fmt: skip
-    filled = serializers.IntegerField(read_only=True, help_text="Active people holding the position.")
-    vacant = serializers.IntegerField(read_only=True, help_text="Planned headcount minus filled (never below 0).")
-    version = serializers.IntegerField(
+    filled = fields.IntegerField(read_only=True, help_text="Active people holding the position.")
+    vacant = fields.IntegerField(read_only=True, help_text="Planned headcount minus filled (never below 0).")
+    version = fields.IntegerField(
         read_only=True, allow_null=True, help_text="Number of the published description version."
     )
     duties = DutySerializer(many=True, required=False, help_text="Duties, in order.")
@@ -113,14 +113,14 @@ class PositionSerializer(RowSerializer, serializers.ModelSerializer):
         return fields, parts
 
 
-class EmployeeSerializer(RowSerializer, serializers.ModelSerializer):
+class EmployeeSerializer(RowSerializer, StrictModelSerializer):
     """A person and the position they hold."""
 
     position = related_field(
         Position.objects.all(), "position", allow_null=True, required=False, help_text="Id of the position held."
     )
-    department = serializers.IntegerField(read_only=True, allow_null=True, help_text="Id of the unit of the position.")
-    username = serializers.CharField(read_only=True, allow_null=True, help_text="Login name, if the person has one.")
+    department = fields.IntegerField(read_only=True, allow_null=True, help_text="Id of the unit of the position.")
+    username = fields.CharField(read_only=True, allow_null=True, help_text="Login name, if the person has one.")
 
     class Meta:
         model = Employee

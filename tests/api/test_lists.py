@@ -67,7 +67,14 @@ def test_pagination_default_and_maximum(hr_api):
     body = hr_api.get("/api/v1/positions/").json()
     assert (body["count"], len(body["results"]), body["previous"]) == (1005, 50, None)
     assert "limit=50&offset=50" in body["next"]
-    assert len(hr_api.get("/api/v1/positions/?limit=5000").json()["results"]) == 1000
+    assert len(hr_api.get("/api/v1/positions/?limit=1000").json()["results"]) == 1000
+    out_of_range = "Give a number from 1 to 1000."
+    for query, message in [("limit=5000", out_of_range), ("limit=0", out_of_range),
+                           ("offset=-1", "Give a number 0 or more."), ("offset=x", "Give one whole number."),
+                           ("offset=1&offset=2", "Give one whole number.")]:  # fmt: skip
+        refused = hr_api.get(f"/api/v1/positions/?{query}")
+        name = query.split("=")[0]
+        assert refused.status_code == 400 and refused.json()["errors"] == {name: [message]}, query
     last = hr_api.get("/api/v1/positions/?limit=10&offset=1000").json()
     assert (len(last["results"]), last["next"]) == (5, None)
 
