@@ -160,8 +160,11 @@ class ProcessMatrixView(LoginRequiredMixin, TemplateView):
         except ConcurrentUpdate as error:
             messages.error(
                 request,
-                _("%(error)s What you typed is kept below; saving it again replaces the other change.")
-                % {"error": error},
+                _(
+                    "%(process)s was changed by someone else after you opened it. What you typed is kept below: "
+                    "open the process in another tab to see their change, or save again to replace it with yours."
+                )
+                % {"process": error.obj},
             )
             return self.render_to_response(
                 self.grid_context(columns, rows, revision=error.current, fields=fields), status=409

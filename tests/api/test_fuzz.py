@@ -10,9 +10,11 @@ import os
 
 import pytest
 import schemathesis
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -25,11 +27,20 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
 @pytest.fixture(scope="module")
 def organisation(django_db_setup, django_db_blocker):
-    """The demo organisation, committed once for the module and removed after it."""
+    """The demo organisation, committed once for the module; afterwards the database is as it was.
+
+    Emptying the tables alone would also take what the migrations put there (roles, rating
+    bands, the appraisal policy) from every later test, so that is saved first and put back.
+    """
     with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
         call_command("seed_org", "--demo", verbosity=0)
         yield
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(before)
+        with connection.cursor() as cursor:  # rows came back with their ids: move the sequences past them
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
 
 
 HOST = "localhost"  # the Host header schemathesis's WSGI client sends
