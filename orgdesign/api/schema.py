@@ -64,9 +64,21 @@ def _strict_decimals(node):
             _strict_decimals(value)
 
 
+def _text_with_content(components):
+    """Required text in a request must hold more than spaces: the API trims it, so "  " is empty."""
+    for name, component in components.items():
+        if not name.endswith("Request"):
+            continue
+        for field in component.get("properties", {}).values():
+            plain = field.get("type") == "string" and not {"format", "enum", "pattern"} & set(field)
+            if plain and field.get("minLength", 0) >= 1:
+                field["pattern"] = r"\S"
+
+
 def add_error_answers(result, generator, request, public):
     """drf-spectacular post-processing hook: the error answers of every operation, and their shape."""
     _strict_decimals(result)
+    _text_with_content(result.get("components", {}).get("schemas", {}))
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
