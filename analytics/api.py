@@ -25,11 +25,16 @@ from orgdesign.api.renderers import FastJSONRenderer
 from orgdesign.api.views import VisibleUnitField
 
 
-class DutyOverlapQuerySerializer(serializers.Serializer):
+class ScopeQuerySerializer(serializers.Serializer):
+    """`?unit=`: an analysis over a unit the user may see and the units below it (all they may see without it)."""
+
     unit = VisibleUnitField(
         required=False, help_text="Only positions in this unit and the units below it.",
         error_messages={"does_not_exist": "There is no unit with id {pk_value}."},
     )  # fmt: skip
+
+
+class DutyOverlapQuerySerializer(ScopeQuerySerializer):
     min_similarity = serializers.FloatField(
         required=False, default=DEFAULT_SIMILARITY, min_value=LOWEST_SIMILARITY, max_value=1,
         help_text=f"Lowest similarity listed, {LOWEST_SIMILARITY} to 1 (default {DEFAULT_SIMILARITY}).",
@@ -102,13 +107,6 @@ class DutyOverlapView(APIView):
         response.data["min_similarity"] = minimum
         response.data["common_left_out"] = common
         return response
-
-
-class StructureQuerySerializer(serializers.Serializer):
-    unit = VisibleUnitField(
-        required=False, help_text="Only positions in this unit and the units below it.",
-        error_messages={"does_not_exist": "There is no unit with id {pk_value}."},
-    )  # fmt: skip
 
 
 class StructurePositionSerializer(serializers.Serializer):
@@ -203,7 +201,7 @@ class StructureView(APIView):
     permission_classes = [IsAuthenticated]
 
     def unit(self, request):
-        query = StructureQuerySerializer(data=request.query_params, context={"request": request})
+        query = ScopeQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         return query.validated_data.get("unit")
 
@@ -234,7 +232,7 @@ HEADCOUNT_DESCRIPTION = (
 class SpansAndLayersView(StructureView):
     @extend_schema(
         summary="Spans of control and layers", description=SPANS_DESCRIPTION,
-        parameters=[StructureQuerySerializer], responses={200: SpansAndLayersSerializer},
+        parameters=[ScopeQuerySerializer], responses={200: SpansAndLayersSerializer},
     )  # fmt: skip
     def get(self, request):
         return Response(structure_spans_and_layers(request.user, self.unit(request)))
@@ -244,7 +242,7 @@ class SpansAndLayersWorkbookView(StructureView):
     @extend_schema(
         summary="Spans of control and layers as XLSX", operation_id="analytics_spans_and_layers_xlsx",
         description=SPANS_DESCRIPTION + " Sheets: Summary, Layers, Managers, Bands, Single report, Grade compression.",
-        parameters=[StructureQuerySerializer], responses=XLSX_RESPONSE,
+        parameters=[ScopeQuerySerializer], responses=XLSX_RESPONSE,
     )  # fmt: skip
     def get(self, request):
         unit = self.unit(request)
@@ -255,7 +253,7 @@ class SpansAndLayersWorkbookView(StructureView):
 class HeadcountView(StructureView):
     @extend_schema(
         summary="Planned, filled and vacant seats per unit", description=HEADCOUNT_DESCRIPTION,
-        parameters=[StructureQuerySerializer], responses={200: HeadcountSerializer},
+        parameters=[ScopeQuerySerializer], responses={200: HeadcountSerializer},
     )  # fmt: skip
     def get(self, request):
         return Response(structure_headcount(request.user, self.unit(request)))
@@ -265,7 +263,7 @@ class HeadcountWorkbookView(StructureView):
     @extend_schema(
         summary="Planned, filled and vacant seats as XLSX", operation_id="analytics_headcount_xlsx",
         description=HEADCOUNT_DESCRIPTION + " Sheets: Summary, Units, Vacancies.",
-        parameters=[StructureQuerySerializer], responses=XLSX_RESPONSE,
+        parameters=[ScopeQuerySerializer], responses=XLSX_RESPONSE,
     )  # fmt: skip
     def get(self, request):
         unit = self.unit(request)

@@ -5,18 +5,14 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from analytics.api import ScopeQuerySerializer
 from analytics.lint import RULES, Severity, by_unit, counts, lint
 from analytics.selectors import positions_in_scope
 from orgdesign.api.pagination import OrgPagination
 from orgdesign.api.renderers import FastJSONRenderer
-from orgdesign.api.views import VisibleUnitField
 
 
-class LintQuerySerializer(serializers.Serializer):
-    unit = VisibleUnitField(
-        required=False, help_text="Only positions in this unit and the units below it.",
-        error_messages={"does_not_exist": "There is no unit with id {pk_value}."},
-    )  # fmt: skip
+class LintQuerySerializer(ScopeQuerySerializer):
     severity = serializers.MultipleChoiceField(
         choices=Severity.choices, required=False, help_text="Only findings of these severities (repeat for several)."
     )

@@ -7,9 +7,7 @@ from django.views.generic import TemplateView
 from analytics.lint import RULE_LABELS, RULES, Severity, by_unit, counts, lint
 from analytics.lint_api import filtered
 from analytics.selectors import positions_in_scope
-from departments.models import Department
-from departments.selectors import tree_order
-from orgdesign import access
+from analytics.views import chosen_unit
 
 
 class DescriptionLintView(LoginRequiredMixin, TemplateView):
@@ -20,9 +18,7 @@ class DescriptionLintView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        units = access.visible(user, Department.objects.all())
-        wanted = self.request.GET.get("unit", "")
-        unit = units.filter(pk=wanted).first() if wanted.isdigit() else None
+        units, unit = chosen_unit(self.request)
         severities = [value for value in self.request.GET.getlist("severity") if value in Severity.values]
         rule = self.request.GET.get("rule", "")
         positions = positions_in_scope(user, unit)
@@ -32,7 +28,7 @@ class DescriptionLintView(LoginRequiredMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            units=tree_order(units), unit=unit, severities=severities or Severity.values, rule=rule,
+            units=units, unit=unit, severities=severities or Severity.values, rule=rule,
             rules=list(RULE_LABELS.items()), severity_choices=Severity.choices, page=page, totals=counts(everything),
             shown=len(findings), positions_checked=positions.count(), query=query.urlencode(),
         )  # fmt: skip

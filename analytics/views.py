@@ -33,9 +33,7 @@ class DutyOverlapView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        units = access.visible(user, Department.objects.all())
-        wanted = self.request.GET.get("unit", "")
-        unit = units.filter(pk=wanted).first() if wanted.isdigit() else None
+        units, unit = chosen_unit(self.request)
         positions = positions_in_scope(user, unit)
         try:
             minimum = min(max(float(self.request.GET.get("min_similarity", DEFAULT_SIMILARITY)), LOWEST_SIMILARITY), 1)
@@ -46,7 +44,7 @@ class DutyOverlapView(LoginRequiredMixin, TemplateView):
         page = Paginator(findings, 25).get_page(self.request.GET.get("page"))
         describe_duties(page.object_list)
         context.update(
-            units=tree_order(units), unit=unit, min_similarity=minimum, lowest=LOWEST_SIMILARITY, page=page,
+            units=units, unit=unit, min_similarity=minimum, lowest=LOWEST_SIMILARITY, page=page,
             across_units=across,
             count=len(findings), common=common, can_edit=access.can_edit_descriptions(user),
         )  # fmt: skip
@@ -56,7 +54,7 @@ class DutyOverlapView(LoginRequiredMixin, TemplateView):
 LISTED_ROWS = 100  # rows of each list a page shows; the XLSX holds them all
 
 
-def _chosen_unit(request):
+def chosen_unit(request):
     """The units the user may see, and the one `?unit=` picks among them (None for all of them)."""
     units = access.visible(request.user, Department.objects.all())
     wanted = request.GET.get("unit", "")
@@ -83,7 +81,7 @@ class StructureView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        units, unit = _chosen_unit(self.request)
+        units, unit = chosen_unit(self.request)
         result = structure_spans_and_layers(self.request.user, unit)
         for band in result["bands"]:
             band["percent"] = round(band["share"] * 100, 1)
@@ -106,7 +104,7 @@ class HeadcountView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        units, unit = _chosen_unit(self.request)
+        units, unit = chosen_unit(self.request)
         result = structure_headcount(self.request.user, unit)
         for row in result["units"]:
             row["indent"] = range(row["level"])
