@@ -38,6 +38,7 @@ class AppraisalState(models.TextChoices):
     MANAGER_REVIEW = "manager_review", _("manager review")
     CALIBRATED = "calibrated", _("calibrated")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    NOT_COMPLETED = "not_completed", _("not completed")
 
 
 class CycleAction(models.TextChoices):
@@ -45,3 +46,30 @@ class CycleAction(models.TextChoices):
     START_CALIBRATION = "start_calibration", _("calibration started")
     CLOSE = "close", _("closed")
     REOPEN = "reopen", _("reopened")
+    RELEASE = "release", _("results released")
+    FORCE_CLOSE = "force_close", _("closed with appraisals unfinished")
+    FORCE_CALIBRATION = "force_calibration", _("calibration started with appraisals unfinished")
+
+
+class AppraisalAction(models.TextChoices):
+    """What happened to one appraisal outside its ordinary steps, kept with who, when and why."""
+
+    RETURNED = "returned", _("sent back to the manager for rescoring")
+    RECALLED = "recalled", _("review recalled by the manager")
+    CALIBRATED = "calibrated", _("band moved in calibration")
+    RESULT_CHANGED = "result_changed", _("result changed")
+    NOT_COMPLETED = "not_completed", _("not completed at close")
+    OBJECTION_RESOLVED = "objection_resolved", _("objection dealt with")
+    APPEAL_FILED = "appeal_filed", _("appeal filed")
+    APPEAL_DECIDED = "appeal_decided", _("appeal decided")
+
+
+class AppealState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Decided")
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Result upheld")
+    CHANGED = "changed", _("Result changed")
+    REJECTED = "rejected", _("Appeal rejected")

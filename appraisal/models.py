@@ -12,6 +12,9 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from appraisal.choices import (
+    AppealOutcome,
+    AppealState,
+    AppraisalAction,
     AppraisalState,
     CycleAction,
     CycleState,
@@ -42,6 +45,10 @@ class Indicator(RevisedModel):
     unit = models.CharField(_("unit of measure"), max_length=32, blank=True)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, blank=True)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    minimum = models.DecimalField(
+        _("lowest actual"), null=True, blank=True, default=Decimal(0), **QUANTITY,
+        help_text=_("The lowest actual value a quantitative indicator accepts (0 by default); empty for no limit."),
+    )  # fmt: skip
     measurement = models.TextField(_("how it is measured"), blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -236,6 +243,19 @@ class AppraisalCycle(RevisedModel):
         blank=True,
         help_text=_("People in scope who got no appraisal, and why."),
     )
+    top_reviewer = models.ForeignKey(
+        "positions.Employee", verbose_name=_("reviewer at the top"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Reviews the people whose position reports to nobody; HR does when empty."),
+    )  # fmt: skip
+    appeal_deadline = models.DateField(
+        _("appeal deadline"), null=True, blank=True,
+        help_text=_("The last day an employee can appeal a result; 14 days after closing unless set."),
+    )  # fmt: skip
+    results_released = models.DateTimeField(
+        _("results released"), null=True, blank=True,
+        help_text=_("When HR showed employees their results before the cycle closed."),
+    )  # fmt: skip
 
     history = audited()
 
@@ -341,7 +361,12 @@ class Appraisal(RevisedModel):
     final_score = models.DecimalField(_("final score"), max_digits=4, decimal_places=1, null=True, blank=True)
     computed_band = models.CharField(_("computed band"), max_length=8, blank=True)
     band = models.CharField(_("band"), max_length=8, blank=True, help_text=_("After calibration."))
-    band_reason = models.TextField(_("calibration reason"), blank=True)
+    band_reason = models.TextField(
+        _("calibration reason"), blank=True, help_text=_("Why HR moved the band; for HR only.")
+    )
+    band_note = models.TextField(
+        _("calibration note for the employee"), blank=True, help_text=_("What the employee reads about a moved band.")
+    )
     band_adjusted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("calibrated by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -354,6 +379,24 @@ class Appraisal(RevisedModel):
     feedback_notes = models.TextField(_("feedback notes"), blank=True)
     acknowledged = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     objection = models.TextField(_("objection"), blank=True, help_text=_("The employee's written objection, for HR."))
+    objection_resolved = models.DateTimeField(_("objection dealt with"), null=True, blank=True)
+    objection_resolution = models.TextField(
+        _("answer to the objection"), blank=True, help_text=_("What HR did about the objection; the employee reads it.")
+    )
+    closed_band = models.CharField(
+        _("band at the last close"), max_length=8, blank=True,
+        help_text=_("The band as the cycle last closed, to tell whose result a reopening or appeal changed."),
+    )  # fmt: skip
+    closed_final_score = models.DecimalField(
+        _("final score at the last close"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    returned_reason = models.TextField(
+        _("why it was sent back"), blank=True, help_text=_("HR's reason for sending the review back to the manager.")
+    )
+    result_change_reason = models.TextField(
+        _("why the result changed"), blank=True,
+        help_text=_("Shown to the employee, who acknowledges the changed result again."),
+    )  # fmt: skip
 
     history = audited()
 
@@ -377,6 +420,11 @@ class Appraisal(RevisedModel):
     def mark_acknowledged(self):
         """State change only; `appraisal_acknowledge` does the work."""
 
+    @property
+    def submitted_review(self):
+        """Whether the manager's review was submitted: only then does the appraisal have a result."""
+        return self.reviewed is not None and self.state != AppraisalState.NOT_COMPLETED
+
 
 class AppraisalLine(models.Model):
     """One indicator of an appraisal, frozen from the KPI set, with what was achieved and the scores."""
@@ -395,7 +443,13 @@ class AppraisalLine(models.Model):
     target = models.DecimalField(_("target"), null=True, blank=True, **QUANTITY)
     levels = models.JSONField(_("levels"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
-    actual = models.DecimalField(_("actual"), null=True, blank=True, **QUANTITY)
+    minimum = models.DecimalField(_("lowest actual"), null=True, blank=True, **QUANTITY)
+    actual = models.DecimalField(
+        _("actual"), null=True, blank=True, **QUANTITY,
+        help_text=_("The value scored: the manager's if entered, else the employee's."),
+    )  # fmt: skip
+    self_actual = models.DecimalField(_("actual entered by the employee"), null=True, blank=True, **QUANTITY)
+    manager_actual = models.DecimalField(_("actual entered by the manager"), null=True, blank=True, **QUANTITY)
     self_score = models.PositiveSmallIntegerField(_("self score (level)"), null=True, blank=True)
     manager_score = models.PositiveSmallIntegerField(_("manager score (level)"), null=True, blank=True)
     self_comment = models.TextField(_("self comment"), blank=True)
@@ -412,6 +466,76 @@ class AppraisalLine(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AppraisalEvent(models.Model):
+    """A step in one appraisal's life outside the ordinary ones: sent back, recalled, result changed, appeal."""
+
+    appraisal = models.ForeignKey(
+        Appraisal, verbose_name=_("appraisal"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=24, choices=AppraisalAction.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, help_text=_("{field: [before, after]}."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["appraisal", "at", "id"]
+        verbose_name = _("appraisal event")
+        verbose_name_plural = _("appraisal events")
+
+    def __str__(self):
+        return f"{self.appraisal} {self.action}"
+
+
+class Appeal(RevisedModel):
+    """An employee's appeal against a closed result, decided by HR or a person HR names (never the manager).
+
+    One appeal per appraisal. It is filed before the cycle's appeal deadline and decided by its own
+    deadline (`due`); a decision is always written, and "changed" rescoring or rebanding recomputes
+    only this appraisal's outcomes.
+    """
+
+    appraisal = models.OneToOneField(
+        Appraisal, verbose_name=_("appraisal"), on_delete=models.CASCADE, related_name="appeal"
+    )
+    state = models.CharField(_("state"), max_length=8, choices=AppealState.choices, default=AppealState.OPEN)
+    grounds = models.TextField(_("grounds"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by (named)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="appeals_to_decide",
+        help_text=_("The person HR named to decide; any HR admin when empty. Never the original manager."),
+    )  # fmt: skip
+    due = models.DateField(_("decision due"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=AppealOutcome.choices, blank=True)
+    decision = models.TextField(_("written decision"), blank=True)
+    decided = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    band_before = models.CharField(_("band before"), max_length=8, blank=True)
+    band_after = models.CharField(_("band after"), max_length=8, blank=True)
+    score_before = models.DecimalField(_("score before"), max_digits=4, decimal_places=1, null=True, blank=True)
+    score_after = models.DecimalField(_("score after"), max_digits=4, decimal_places=1, null=True, blank=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["due", "id"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self):
+        return f"{_('Appeal')} · {self.appraisal}"
 
 
 class AppraisalUserPermission(UserObjectPermissionBase):

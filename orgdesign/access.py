@@ -124,6 +124,16 @@ def cycles_for(user, queryset):
     return queryset.filter(pk__in=visible)
 
 
+def decides_appeal_of(user, appraisal):
+    """Whether HR named `user` to decide the open appeal of `appraisal`."""
+    from appraisal.models import Appeal
+
+    return (
+        user.is_authenticated
+        and Appeal.objects.filter(appraisal_id=appraisal.pk, decider_id=user.pk, state="open").exists()
+    )
+
+
 def appraisal_role(user, appraisal):
     """How `user` may act on `appraisal`: "hr", "manager" (its reviewer), "employee" (its subject) or None.
 
@@ -180,7 +190,14 @@ def grant_appraisal_permissions(appraisal_ids):
                                                     permission_id=perms["view_appraisal"]))  # fmt: skip
             rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=reviewer_user,
                                                 permission_id=perms["change_appraisal"]))  # fmt: skip
-    AppraisalUserPermission.objects.bulk_create(rows, batch_size=2000)
+    from appraisal.models import Appeal
+
+    for appraisal_id, decider in Appeal.objects.filter(
+        appraisal_id__in=ids, state="open", decider__isnull=False
+    ).values_list("appraisal_id", "decider_id"):
+        rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=decider,
+                                            permission_id=perms["view_appraisal"]))  # fmt: skip
+    AppraisalUserPermission.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
 
 
 def follow_organisation(*, employees=(), positions=()):

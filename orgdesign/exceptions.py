@@ -20,4 +20,13 @@ class ConcurrentUpdate(Exception):
 
 
 class Conflict(Exception):
-    """The request is well formed but the current state of the data forbids it (HTTP 409)."""
+    """The request is well formed but the current state of the data forbids it (HTTP 409).
+
+    `code` and `data` (a dict) go into the API's error body beside `detail`, for a client that
+    acts on what is in the way (the unfinished appraisals a gate counts, say).
+    """
+
+    def __init__(self, message="", *, code="conflict", data=None):
+        super().__init__(message)
+        self.code = code
+        self.data = data or {}

@@ -33,7 +33,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, ConcurrentUpdate):
         exc = PreconditionFailed(detail=str(exc))
     elif isinstance(exc, Conflict):
+        extra = {"code": exc.code, **exc.data}
         exc = ConflictError(detail=str(exc))
+        exc.extra = extra
     elif isinstance(exc, ProtectedError | IntegrityError):
         exc = ConflictError(detail=f"The change conflicts with other data: {exc}")
     elif isinstance(exc, Http404):
@@ -52,7 +54,7 @@ def api_exception_handler(exc, context):
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = {"detail": str(detail), "code": code}
+        response.data = {"detail": str(detail), "code": code, **getattr(exc, "extra", {})}
     return response
 
 

@@ -13,10 +13,6 @@ from appraisal.choices import AppraisalState, CycleState
 from appraisal.models import Appraisal, AppraisalCycle, AppraisalLine, AppraisalPolicy, CycleEvent
 from appraisal.selectors import cycle_distribution, cycle_results, promotion_candidates
 from appraisal.services import (
-    RESULT_FIELDS,
-    _bands,
-    _line_score,
-    _results,
     appraisal_acknowledge,
     appraisal_calibrate,
     appraisal_submit_review,
@@ -30,6 +26,7 @@ from appraisal.services import (
     cycle_write,
     kpi_set_write,
 )
+from appraisal.services.results import RESULT_FIELDS, bands, line_score, results_of
 from orgdesign.exceptions import Conflict
 from tests.appraisal.conftest import make_cycle
 
@@ -407,12 +404,12 @@ def test_postgresql_scores_every_kind_of_line_as_the_scoring_rules_do(team):
               "manager_score", "score"]  # fmt: skip
     stored = list(AppraisalLine.objects.filter(appraisal__cycle=cycle).values(*fields))
     for line in stored:
-        assert line["score"] == _line_score(line, policy.achievement_cap), line
+        assert line["score"] == line_score(line, policy.achievement_cap), line
     assert {line["score"] for line in stored} >= {D("150.50"), D("33.34"), D("12.35"), D("33.34"), D("0"), None}
     for appraisal in Appraisal.objects.filter(cycle=cycle).values(
         "id", "results_weight", "ability_weight", "attitude_weight", *RESULT_FIELDS
     ):  # fmt: skip
         mine = [(line["dimension"], line["weight"], line["score"]) for line in stored
                 if line["appraisal_id"] == appraisal["id"]]  # fmt: skip
-        expected = _results(appraisal, scoring.dimension_scores(mine) if mine else None, _bands())
+        expected = results_of(appraisal, scoring.dimension_scores(mine) if mine else None, bands())
         assert {name: appraisal[name] for name in RESULT_FIELDS} == expected

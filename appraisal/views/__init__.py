@@ -1,0 +1,15 @@
+"""The appraisal pages, by who uses them: one appraisal (`appraisals`), HR's cycles (`cycles`), appeals (`appeals`)."""
+
+from appraisal.views.appraisals import AppraisalDetailView, AppraisalListView, AppraisalPreviewView
+from appraisal.views.cycles import (
+    CalibrationView,
+    CycleDetailView,
+    CycleListView,
+    ResultsExportView,
+    ResultsView,
+)
+
+__all__ = [
+    "AppraisalDetailView", "AppraisalListView", "AppraisalPreviewView", "CalibrationView", "CycleDetailView",
+    "CycleListView", "ResultsExportView", "ResultsView",
+]  # fmt: skip
