@@ -291,3 +291,10 @@ class AppraisalPreviewView(AppraisalDetailView):
         return self.render_to_response(
             {"preview": preview, "lines": lines, "mode": mode, "oob": True, "appraisal": self.appraisal}
         )
+
+
+class AppraisalPdfView(LoginRequiredMixin, View):
+    """One appraisal with its whole breakdown as a PDF, showing what the reader may see."""
+
+    def get(self, request, pk):
+        raise Http404  # built next
