@@ -1,0 +1,221 @@
+"""One person's appraisal as a PDF (A4 portrait), from plain data so it needs no models."""
+
+import functools
+import io
+import itertools
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Table, TableStyle
+
+LATIN = "Helvetica"
+CJK = "STSong-Light"  # Adobe's built-in Simplified Chinese font: readers supply it, nothing is embedded
+pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+
+MARGIN = 16 * mm
+FRAME_WIDTH = A4[0] - 2 * MARGIN
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#616e7c")
+RULE = colors.HexColor("#9aa5b1")
+SHADE = colors.HexColor("#e4e9f0")
+STRIPE = colors.HexColor("#f5f7fa")
+
+# (key, share of the frame width, right-aligned): the lines table, in reading order.
+LINE_COLUMNS = (
+    ("name", 16, False),
+    ("dimension", 9, False),
+    ("weight", 6, True),
+    ("target", 8, False),
+    ("self_actual", 8, False),
+    ("actual", 8, False),
+    ("self_score", 8.5, True),
+    ("manager_score", 8.5, True),
+    ("score", 7, True),
+    ("comment", 21, False),
+)
+DIMENSION_COLUMNS = (("name", 60, False), ("weight", 20, True), ("score", 20, True))
+DIMENSION_LABELS = {"name": "dimension", "weight": "weight", "score": "score"}
+
+
+def _style(name, size, *, color=INK, leading=None, **options):
+    return ParagraphStyle(
+        name, fontName=LATIN, fontSize=size, leading=leading or size * 1.35, textColor=color, wordWrap="CJK", **options
+    )
+
+
+STYLES = {
+    "title": _style("title", 17, leading=22, spaceAfter=2 * mm),
+    "subtitle": _style("subtitle", 10, color=MUTED, spaceAfter=5 * mm),
+    "heading": _style("heading", 11.5, spaceBefore=5 * mm, spaceAfter=2 * mm),
+    "body": _style("body", 9.5, leading=14),
+    "cell": _style("cell", 8),
+    "cell_num": _style("cell_num", 8, alignment=TA_RIGHT),
+    "head": _style("head", 7.5),
+    "head_num": _style("head_num", 7.5, alignment=TA_RIGHT),
+    "label": _style("label", 9, color=MUTED),
+    "value": _style("value", 9.5),
+    "margin": _style("margin", 7.5, color=MUTED),
+}
+
+
+def _latin(char):
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _markup(value):
+    """Plain text as paragraph markup: escaped, line breaks kept, Chinese (anything Helvetica lacks) in STSong."""
+    parts = []
+    for latin, run in itertools.groupby(str(value or ""), key=_latin):
+        text = escape("".join(run))
+        parts.append(text if latin else f'<font face="{CJK}">{text}</font>')
+    return "".join(parts).replace("\n", "<br/>")
+
+
+def _text(value, style):
+    return Paragraph(_markup(value), STYLES[style])
+
+
+def _widths(columns):
+    """Column widths in proportion to their shares, summing to the frame width exactly."""
+    total = sum(share for _key, share, _right in columns)
+    widths = [FRAME_WIDTH * share / total for _key, share, _right in columns[:-1]]
+    return [*widths, FRAME_WIDTH - sum(widths)]
+
+
+def _grid(rows, widths, *, header=True):
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header:
+        commands += [
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+        ]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _columns_table(items, columns, labels, label_keys=None):
+    header = [
+        _text(labels.get((label_keys or {}).get(key, key), key), "head_num" if right else "head")
+        for key, _share, right in columns
+    ]
+    body = [[_text(item.get(key), "cell_num" if right else "cell") for key, _share, right in columns] for item in items]
+    return _grid([header, *body], _widths(columns))
+
+
+def _facts_table(facts):
+    rows = [[_text(label, "label"), _text(value, "value")] for label, value in facts]
+    table = _grid(rows, [FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.68], header=False)
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), STRIPE)]))
+    return table
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that holds its pages back until the end, so each footer can say "n / N"."""
+
+    def __init__(self, *args, title="", footer="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._title, self._footer, self._pages = title, footer, []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total):
+        width, height = self._pagesize
+        number = self.getPageNumber()
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.4)
+        if number > 1:
+            self._margin_text(self._title, MARGIN, height - MARGIN + 3.5 * mm)
+            self.line(MARGIN, height - MARGIN + 2.5 * mm, width - MARGIN, height - MARGIN + 2.5 * mm)
+        self.line(MARGIN, MARGIN - 3 * mm, width - MARGIN, MARGIN - 3 * mm)
+        self._margin_text(self._footer, MARGIN, MARGIN - 7.5 * mm)
+        self.setFont(LATIN, 7.5)
+        self.setFillColor(MUTED)
+        self.drawRightString(width - MARGIN, MARGIN - 7.5 * mm, f"{number} / {total}")
+        self.restoreState()
+
+    def _margin_text(self, text, x, y):
+        """One line of running text with its baseline at `y`, leaving room for the page number."""
+        paragraph = _text(text, "margin")
+        paragraph.wrap(FRAME_WIDTH - 20 * mm, 10 * mm)
+        paragraph.drawOn(self, x, y - paragraph.style.leading + paragraph.style.fontSize)
+
+
+def appraisal_pdf(data):
+    """The PDF of one appraisal with its whole breakdown, as bytes.
+
+    `data` holds only text, already formatted and in the reader's language::
+
+        {"title": str,                  # "2026-Q3 · 张三"
+         "subtitle": str,               # position · unit · reviewer
+         "labels": {key: str},          # headings "facts", "dimensions", "lines"; columns "dimension",
+                                        # "weight", "score", and "name", "target", "self_actual", "actual",
+                                        # "self_score", "manager_score", "comment" of the lines table
+         "facts": [(label, value)],     # state, final score, band and why it moved, bonus, merit, ...
+         "dimensions": [{"name", "weight", "score"}],
+         "lines": [{"name", "dimension", "weight", "target", "self_actual", "actual",
+                    "self_score", "manager_score", "score", "comment"}],
+         "sections": [(heading, text)], # comments, feedback, calibration, objection, appeal; empty ones are left out
+         "footer": str}                 # "Printed 2026-12-03 14:00 · orgdesign"
+
+    A missing label shows its key; a missing value shows nothing.
+    """
+    labels = data.get("labels", {})
+    story = [_text(data.get("title"), "title"), _text(data.get("subtitle"), "subtitle")]
+    if data.get("facts"):
+        story += [_text(labels.get("facts", "facts"), "heading"), _facts_table(data["facts"])]
+    if data.get("dimensions"):
+        story += [
+            _text(labels.get("dimensions", "dimensions"), "heading"),
+            _columns_table(data["dimensions"], DIMENSION_COLUMNS, labels, DIMENSION_LABELS),
+        ]
+    if data.get("lines"):
+        story += [_text(labels.get("lines", "lines"), "heading"), _columns_table(data["lines"], LINE_COLUMNS, labels)]
+    for heading, text in data.get("sections", ()):
+        if text:
+            story.append(KeepTogether([_text(heading, "heading"), _text(text, "body")]))
+    buffer = io.BytesIO()
+    frame = Frame(
+        MARGIN, MARGIN, FRAME_WIDTH, A4[1] - 2 * MARGIN, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+    )
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        pageTemplates=[PageTemplate("page", frames=[frame])],
+        title=data.get("title", ""),
+        subject=data.get("subtitle", ""),
+        creator="orgdesign",
+    )
+    canvas = functools.partial(_NumberedCanvas, title=data.get("title", ""), footer=data.get("footer", ""))
+    document.build(story, canvasmaker=canvas)
+    return buffer.getvalue()
