@@ -173,7 +173,7 @@ def appeal_decide(*, appeal, outcome, decision, user, band=None, lines=None, exp
         if band is not None:
             appraisal.band, appraisal.band_adjusted_by = band, user
             appraisal.band_reason = _("Appeal decided: %(decision)s") % {"decision": decision.strip()}
-        elif appraisal.band_adjusted_by_id is None:
+        elif not appraisal.band_reason:
             appraisal.band = appraisal.computed_band
         appraisal.bonus_coefficient, appraisal.merit_increase = outcome_of(appraisal.band)
     appeal.band_after, appeal.score_after = appraisal.band, appraisal.final_score

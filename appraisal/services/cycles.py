@@ -328,7 +328,7 @@ def cycle_close(*, cycle, user=None, force=False, reason=""):
         )  # fmt: skip
         record_event(left, AppraisalAction.NOT_COMPLETED, reason=reason.strip(), user=user)
     reviewed = Appraisal.objects.filter(cycle=cycle, reviewed__isnull=False).exclude(state=AppraisalState.NOT_COMPLETED)
-    reviewed.filter(band_adjusted_by__isnull=True).update(band=F("computed_band"))
+    reviewed.filter(band_reason="").update(band=F("computed_band"))  # bands HR did not move follow the score
     changed = _changed_since_last_close(reviewed)
     band_rows = bands()
     coefficient = Case(*[When(band=code, then=Value(coef)) for code, _low, coef, _m in band_rows], default=None)

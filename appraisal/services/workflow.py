@@ -199,7 +199,7 @@ def appraisal_submit_review(*, appraisal, expected_revision=None):
 def _reopen_review(appraisal, action, reason, user):
     """Take back a submitted review (recall or sending back): scoring is open again and calibration undone."""
     changes = {"reviewed": [plain(appraisal.reviewed), None]}
-    if appraisal.band_adjusted_by_id is not None:
+    if appraisal.band_reason:
         changes["band"] = [appraisal.band, ""]
     appraisal.reviewed = None
     appraisal.state = AppraisalState.MANAGER_REVIEW

@@ -18,6 +18,7 @@ from appraisal.services import (
     appraisal_submit_review,
     appraisal_submit_self,
     appraisal_update,
+    appraisals_return,
     cycle_close,
     cycle_compute_results,
     cycle_open,
@@ -97,7 +98,10 @@ def test_a_cycle_cannot_open_with_a_set_that_no_longer_adds_up(team):
 def test_states_move_only_in_order(team, steps, refused):
     cycle = make_cycle()
     for step in steps:
-        {"open": cycle_open, "calibrate": cycle_start_calibration}[step](cycle=cycle)
+        if step == "open":
+            cycle_open(cycle=cycle)
+        else:
+            cycle_start_calibration(cycle=cycle, force=True, reason="按期进入校准")
     state = AppraisalCycle.objects.get(pk=cycle.pk).state
     with pytest.raises(Conflict):
         refused(cycle=cycle)
@@ -170,7 +174,8 @@ def test_submitting_needs_every_line(team):
     appraisal = Appraisal.objects.get(cycle=cycle, employee=team["people"]["rep1"])
     with pytest.raises(ValidationError) as error:
         appraisal_submit_self(appraisal=appraisal)
-    assert "销售目标达成率" in error.value.message_dict["lines"][0]
+    assert "销售目标达成率" in error.value.message_dict["lines[0].actual"][0]
+    assert error.value.message_dict["lines"] == ["4 lines are not filled in yet."]
     assert Appraisal.objects.get(pk=appraisal.pk).state == AppraisalState.SELF_ASSESSMENT
 
 
@@ -296,8 +301,8 @@ def test_opening_and_closing_are_set_based(team):
 
     small = make_cycle(name="S")
     small_open = queries(cycle_open, small)
-    cycle_start_calibration(cycle=small)
-    small_close = queries(cycle_close, small)
+    cycle_start_calibration(cycle=small, force=True, reason="测试")
+    small_close = queries(lambda cycle: cycle_close(cycle=cycle, force=True, reason="测试"), small)
     position_update(position=team["positions"]["rep"], headcount=40)
     for _ in range(30):
         make_employee(position=team["positions"]["rep"])
@@ -306,23 +311,30 @@ def test_opening_and_closing_are_set_based(team):
     large_open = queries(cycle_open, large)
     assert Appraisal.objects.filter(cycle=large).count() == 34
     assert large_open <= small_open + 10, (small_open, large_open)
-    cycle_start_calibration(cycle=large)
-    assert queries(cycle_close, large) <= small_close + 10
+    cycle_start_calibration(cycle=large, force=True, reason="测试")
+    assert queries(lambda cycle: cycle_close(cycle=cycle, force=True, reason="测试"), large) <= small_close + 10
+    assert Appraisal.objects.filter(cycle=large, state=AppraisalState.NOT_COMPLETED).count() == 34
 
 
 def test_reopening_recomputes_bands_hr_did_not_move(team):
     cycle = _closed_cycle(team)
     cycle_close(cycle=cycle)
     appraisal = Appraisal.objects.get(cycle=cycle, employee=team["people"]["rep1"])
+    appraisal_acknowledge(appraisal=appraisal)
     assert appraisal.band == "S"
     cycle_reopen(cycle=cycle, reason="更正实际值")
     appraisal.refresh_from_db()
-    assert (appraisal.band, appraisal.state, appraisal.acknowledged) == ("", AppraisalState.MANAGER_REVIEW, None)
+    assert (appraisal.band, appraisal.state) == ("S", AppraisalState.ACKNOWLEDGED), "results stand until rescored"
+    appraisals_return(appraisals=[appraisal], reason="销售额录入错误")
     sales = appraisal.lines.get(indicator__code="SALES")
     appraisal_update(appraisal=appraisal, role="hr", lines=[{"id": sales.pk, "actual": D("20")}])
+    appraisal_submit_review(appraisal=appraisal)
     cycle_close(cycle=cycle)
     appraisal.refresh_from_db()
     assert appraisal.band == appraisal.computed_band != "S"
+    assert (appraisal.state, appraisal.acknowledged) == (AppraisalState.CALIBRATED, None), "acknowledged again"
+    assert appraisal.result_change_reason == "更正实际值"
+    assert appraisal.events.get(action="result_changed").changes["band"] == ["S", appraisal.band]
 
 
 def test_a_submitted_review_is_locked_for_manager_and_employee(team):
