@@ -71,7 +71,7 @@ def may_decide(user, appeal):
 def appeal_assign(*, appeal, decider, due=None, user=None, expected_revision=None):
     """HR names who decides an appeal (and may move its decision deadline); never the original manager."""
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("appraisal__reviewer", "appraisal__employee")
         .get(pk=appeal.pk)
     )
@@ -87,7 +87,7 @@ def appeal_assign(*, appeal, decider, due=None, user=None, expected_revision=Non
             errors["decider"] = [_("Nobody decides their own appeal.")]
         elif not decider.is_active:
             errors["decider"] = [_("Choose an active user.")]
-    if due is not None and due < appeal.filed.date():
+    if due is not None and due < timezone.localtime(appeal.created).date():
         errors["due"] = [_("The decision cannot be due before the appeal was filed.")]
     if errors:
         raise ValidationError(errors)
@@ -141,7 +141,7 @@ def appeal_decide(*, appeal, outcome, decision, user, band=None, lines=None, exp
       new result.
     """
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("appraisal__reviewer", "appraisal__employee", "appraisal__cycle")
         .get(pk=appeal.pk)
     )
