@@ -5,10 +5,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from appraisal import visibility
 from appraisal.choices import IndicatorKind, KpiSetStatus
 from appraisal.models import (
+    Appeal,
     Appraisal,
     AppraisalCycle,
+    AppraisalEvent,
     AppraisalLine,
     AppraisalPolicy,
     CycleEvent,
@@ -206,23 +209,26 @@ class AppraisalCycleAdmin(ServiceAdmin):
     list_display = ("name", "period_start", "period_end", "state", "scope", "opened", "closed")
     list_filter = ("state",)
     search_fields = ("name",)
-    readonly_fields = ("state", "opened", "closed", "left_out")
-    autocomplete_fields = ("scope",)
+    readonly_fields = ("state", "opened", "closed", "left_out", "results_released")
+    autocomplete_fields = ("scope", "top_reviewer")
     inlines = (CycleEventInline,)
     actions = ("open_cycles", "start_calibration", "close_cycles", "reopen_cycles")
     fields = (
         ("name", "state"), ("period_start", "period_end"), ("self_deadline", "review_deadline"), "scope",
-        ("opened", "closed"), "left_out", "revision_seen",
+        "top_reviewer", ("opened", "closed"), ("appeal_deadline", "results_released"), "left_out", "revision_seen",
     )  # fmt: skip
 
     def save_service(self, obj, form, request):
-        fields = {name: getattr(obj, name) for name in ("name", "period_start", "period_end", "self_deadline",
-                                                         "review_deadline", "scope")}  # fmt: skip
+        names = ("name", "period_start", "period_end", "self_deadline", "review_deadline", "scope", "top_reviewer",
+                 "appeal_deadline")  # fmt: skip
+        fields = {name: getattr(obj, name) for name in names}
+        if obj.pk is not None:
+            original = AppraisalCycle.objects.get(pk=obj.pk)
+            fields = {name: value for name, value in fields.items() if value != getattr(original, name)}
         if obj.pk is None:
             saved = cycle_write(fields=fields, user=request.user)
             obj.pk = saved.pk
         else:
-            original = AppraisalCycle.objects.get(pk=obj.pk)
             cycle_write(cycle=original, fields=fields, expected_revision=form.cleaned_data.get("revision_seen"))
 
     def delete_service(self, obj):
@@ -259,7 +265,30 @@ class AppraisalCycleAdmin(ServiceAdmin):
 
 class AppraisalLineInline(admin.TabularInline):
     model = AppraisalLine
-    fields = ("name", "dimension", "weight", "target", "actual", "self_score", "manager_score", "score", "comment")
+    fields = (
+        "name", "dimension", "weight", "target", "self_actual", "manager_actual", "actual", "self_score",
+        "manager_score", "score", "self_comment", "comment",
+    )  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        _fields, lines = visibility.readable(visibility.role_of(request.user, obj), visibility.Facts.of(obj))
+        return [name for name in self.fields if name in lines or name in visibility.LINE_IDENTITY]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+
+class AppraisalEventInline(admin.TabularInline):
+    model = AppraisalEvent
+    fields = ("at", "action", "user", "reason", "changes")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -284,13 +313,22 @@ class AppraisalAdmin(ServiceAdmin):
     search_fields = ("employee__employee_no", "employee__name", "position_title")
     list_select_related = ("employee", "cycle", "reviewer")
     autocomplete_fields = ("reviewer",)
-    inlines = (AppraisalLineInline,)
+    inlines = (AppraisalLineInline, AppraisalEventInline)
     readonly_fields = (
-        "cycle", "employee", "position_title", "department", "kpi_set", "state", "results_score", "ability_score",
-        "attitude_score", "final_score", "computed_band", "band", "band_reason", "bonus_coefficient",
-        "merit_increase", "feedback_date", "feedback_notes", "acknowledged", "objection",
+        "cycle", "employee", "position_title", "department", "kpi_set", "state", "self_comment", "manager_comment",
+        "results_score", "ability_score", "attitude_score", "final_score", "computed_band", "band", "band_reason",
+        "band_note", "bonus_coefficient", "merit_increase", "feedback_date", "feedback_notes", "returned_reason",
+        "acknowledged", "result_change_reason", "objection", "objection_resolved", "objection_resolution",
     )  # fmt: skip
     fields = ("reviewer", "revision_seen", *readonly_fields)
+
+    def get_fields(self, request, obj=None):
+        """What the visibility policy lets this reader see of the appraisal (HR: everything)."""
+        if obj is None:
+            return self.fields
+        readable, _lines = visibility.readable(visibility.role_of(request.user, obj), visibility.Facts.of(obj))
+        identity = {"reviewer", "revision_seen", "department", "position_title"}
+        return [name for name in self.fields if name in readable or name in identity]
 
     def has_add_permission(self, request):
         return False
@@ -303,3 +341,27 @@ class AppraisalAdmin(ServiceAdmin):
             appraisal=obj, role="hr", fields={"reviewer": form.cleaned_data["reviewer"]},
             expected_revision=form.cleaned_data.get("revision_seen"),
         )  # fmt: skip
+
+
+@admin.register(Appeal)
+class AppealAdmin(SimpleHistoryAdmin):
+    """Appeals are filed and decided in the pages and the API (`/appeals/`); here HR reads them."""
+
+    list_display = ("appraisal", "state", "due", "decider", "outcome", "decided")
+    list_filter = ("state", "outcome", "appraisal__cycle")
+    search_fields = ("appraisal__employee__employee_no", "appraisal__employee__name")
+    list_select_related = ("appraisal__employee", "appraisal__cycle", "decider")
+    readonly_fields = (
+        "appraisal", "state", "grounds", "filed_by", "created", "due", "decider", "outcome", "decision", "decided",
+        "decided_by", "band_before", "band_after", "score_before", "score_after",
+    )  # fmt: skip
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
