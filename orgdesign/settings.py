@@ -138,6 +138,11 @@ SERIALIZATION_MODULES = {"backup": "orgdesign.backup_format"}
 
 # The description check flags a published description older than this for review.
 DESCRIPTION_MAX_AGE_DAYS = int(os.environ.get("DESCRIPTION_MAX_AGE_DAYS", "365"))
+
+# Appeals: how long after a cycle closes a result can be appealed (unless the cycle sets its own
+# deadline), and how long after filing an appeal is due to be decided.
+APPEAL_DAYS = int(os.environ.get("APPEAL_DAYS", "14"))
+APPEAL_DECISION_DAYS = int(os.environ.get("APPEAL_DECISION_DAYS", "14"))
 IMPORT_FOLDER = BASE_DIR / "var" / "imports"
 AXES_COOLOFF_TIME = None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
