@@ -108,12 +108,14 @@ def load_demo_cycles():
             cycle_start_calibration(cycle=cycle)
             top = Appraisal.objects.filter(cycle=cycle).order_by("-final_score", "employee__employee_no").first()
             appraisal_calibrate(
-                appraisal=top, band="A", reason="得分主要来自单一指标超额,结合跨部门评价,经校准会议讨论定为A。"
+                appraisal=top, band="A", reason="得分主要来自单一指标超额,结合跨部门评价,经校准会议讨论定为A。",
+                note="本季度销售额超额明显,其他指标与团队持平;校准会议按部门等级比例定为A。",
             )
             cycle_close(cycle=cycle)
             for index, appraisal in enumerate(Appraisal.objects.filter(cycle=cycle, state=AppraisalState.CALIBRATED)):
                 if index % 5:
-                    appraisal_acknowledge(appraisal=appraisal)
+                    objection = "大客户回款延期是客户原因,不应计入本人。" if index == 3 else ""
+                    appraisal_acknowledge(appraisal=appraisal, objection=objection)
 
 
 def _date(text):
