@@ -3,6 +3,7 @@
 import functools
 import io
 import itertools
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -14,6 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 LATIN = "Helvetica"
 CJK = "STSong-Light"  # Adobe's built-in Simplified Chinese font: readers supply it, nothing is embedded
@@ -65,6 +67,9 @@ STYLES = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def _latin(char):
     try:
         char.encode("cp1252")
@@ -75,10 +80,11 @@ def _latin(char):
 
 def _markup(value):
     """Plain text as paragraph markup: escaped, line breaks kept, Chinese (anything Helvetica lacks) in STSong."""
+    text = _CONTROL.sub("", str(value or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     parts = []
-    for latin, run in itertools.groupby(str(value or ""), key=_latin):
-        text = escape("".join(run))
-        parts.append(text if latin else f'<font face="{CJK}">{text}</font>')
+    for latin, run in itertools.groupby(text, key=_latin):
+        escaped = escape("".join(run))
+        parts.append(escaped if latin else f'<font face="{CJK}">{escaped}</font>')
     return "".join(parts).replace("\n", "<br/>")
 
 
@@ -93,8 +99,8 @@ def _widths(columns):
     return [*widths, FRAME_WIDTH - sum(widths)]
 
 
-def _grid(rows, widths, *, header=True):
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+def _grid(rows, widths, *, header=True, split_in_row=False):
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=int(split_in_row))
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -113,13 +119,13 @@ def _grid(rows, widths, *, header=True):
     return table
 
 
-def _columns_table(items, columns, labels, label_keys=None):
+def _columns_table(items, columns, labels, label_keys=None, *, split_in_row=False):
     header = [
         _text(labels.get((label_keys or {}).get(key, key), key), "head_num" if right else "head")
         for key, _share, right in columns
     ]
     body = [[_text(item.get(key), "cell_num" if right else "cell") for key, _share, right in columns] for item in items]
-    return _grid([header, *body], _widths(columns))
+    return _grid([header, *body], _widths(columns), split_in_row=split_in_row)
 
 
 def _facts_table(facts):
@@ -190,20 +196,13 @@ def appraisal_pdf(data):
 
     A missing label shows its key; a missing value shows nothing.
     """
-    labels = data.get("labels", {})
-    story = [_text(data.get("title"), "title"), _text(data.get("subtitle"), "subtitle")]
-    if data.get("facts"):
-        story += [_text(labels.get("facts", "facts"), "heading"), _facts_table(data["facts"])]
-    if data.get("dimensions"):
-        story += [
-            _text(labels.get("dimensions", "dimensions"), "heading"),
-            _columns_table(data["dimensions"], DIMENSION_COLUMNS, labels, DIMENSION_LABELS),
-        ]
-    if data.get("lines"):
-        story += [_text(labels.get("lines", "lines"), "heading"), _columns_table(data["lines"], LINE_COLUMNS, labels)]
-    for heading, text in data.get("sections", ()):
-        if text:
-            story.append(KeepTogether([_text(heading, "heading"), _text(text, "body")]))
+    try:
+        return _render(data, split_in_row=False)
+    except LayoutError:  # a line taller than a page: its row runs on over pages (the header may then show twice)
+        return _render(data, split_in_row=True)
+
+
+def _render(data, *, split_in_row):
     buffer = io.BytesIO()
     frame = Frame(
         MARGIN, MARGIN, FRAME_WIDTH, A4[1] - 2 * MARGIN, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
@@ -217,5 +216,26 @@ def appraisal_pdf(data):
         creator="orgdesign",
     )
     canvas = functools.partial(_NumberedCanvas, title=data.get("title", ""), footer=data.get("footer", ""))
-    document.build(story, canvasmaker=canvas)
+    document.build(_story(data, split_in_row=split_in_row), canvasmaker=canvas)
     return buffer.getvalue()
+
+
+def _story(data, *, split_in_row):
+    labels = data.get("labels", {})
+    story = [_text(data.get("title"), "title"), _text(data.get("subtitle"), "subtitle")]
+    if data.get("facts"):
+        story += [_text(labels.get("facts", "facts"), "heading"), _facts_table(data["facts"])]
+    if data.get("dimensions"):
+        story += [
+            _text(labels.get("dimensions", "dimensions"), "heading"),
+            _columns_table(data["dimensions"], DIMENSION_COLUMNS, labels, DIMENSION_LABELS),
+        ]
+    if data.get("lines"):
+        story += [
+            _text(labels.get("lines", "lines"), "heading"),
+            _columns_table(data["lines"], LINE_COLUMNS, labels, split_in_row=split_in_row),
+        ]
+    for heading, text in data.get("sections", ()):
+        if text:
+            story.append(KeepTogether([_text(heading, "heading"), _text(text, "body")]))
+    return story

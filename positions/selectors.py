@@ -1,7 +1,7 @@
 """Reads of positions and their descriptions that more than one interface needs."""
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 
 from orgdesign.prepared import PreparedRead
 from positions.models import Authority, DescriptionVersion, Duty, Employee, Position, WorkStandard
@@ -134,6 +134,20 @@ def position_rows(queryset):
         DescriptionVersion.objects.filter(position=OuterRef("pk")).order_by("-number").values("number")[:1]
     )
     return queryset.annotate(filled=filled, version=version).values(*POSITION_ROW_FIELDS, "filled", "version")
+
+
+def seat_counts(positions):
+    """Planned, filled and vacant seats of `positions`, in one query.
+
+    Filled counts every active holder, whoever may see them; vacant is summed per position,
+    so an overfilled position does not hide another one's empty seat.
+    """
+    holders = _count_subquery(Employee.objects.filter(position=OuterRef("pk"), active=True), "position")
+    return positions.annotate(holders_now=holders).aggregate(
+        planned=Sum("headcount", default=0),
+        filled=Sum("holders_now", default=0),
+        vacant=Sum(Greatest(F("headcount") - F("holders_now"), 0), default=0),
+    )
 
 
 PART_FIELDS = {

@@ -11,7 +11,7 @@ from django.urls import reverse
 from departments.models import Department
 from departments.views import OrgChartView
 from positions.models import Position
-from tests.factories import make_position, make_unit
+from tests.factories import make_employee, make_position, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,42 @@ def test_home_shows_hr_the_state_of_the_organisation(client_for):
 def test_home_shows_an_employee_their_own_position(client_for):
     html = client_for("brand_specialist").get(reverse("home")).content.decode()
     assert "品牌专员" in html and 'id="vacancies"' not in html and 'id="reviews"' not in html
+
+
+def home_counts(client):
+    html = client.get(reverse("home")).content.decode()
+    return {name: int(n) for name, n in re.findall(r'data-count="(\w+)">(\d+)<', html)}
+
+
+def unit_seats(unit_id):
+    """The seats of a unit counted position by position."""
+    seats = [
+        (p.headcount, p.holders.filter(active=True).count()) for p in Position.objects.filter(department_id=unit_id)
+    ]
+    return {
+        "planned": sum(planned for planned, _filled in seats),
+        "filled": sum(filled for _planned, filled in seats),
+        "vacant": sum(max(planned - filled, 0) for planned, filled in seats),
+    }
+
+
+def test_home_counts_the_seats_of_an_employees_whole_unit(client_for, people):
+    unit_id = people["brand_specialist"].employee.position.department_id
+    client = client_for("brand_specialist")
+    truth = unit_seats(unit_id)
+    assert truth["filled"] > 1, "the seed has colleagues in the unit"
+    assert {key: home_counts(client)[key] for key in truth} == truth
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    unit = Department.objects.get(pk=unit_id)
+    for n in range(3):
+        make_employee(position=make_position(department=unit, code=f"SEAT-{n}", headcount=2))
+    Position.objects.filter(code="SEAT-0").update(headcount=0)  # overfilled: its holder fills no other seat
+    with CaptureQueriesContext(connection) as larger:
+        counts = home_counts(client)
+    assert {key: counts[key] for key in truth} == unit_seats(unit_id)
+    assert counts["planned"] == truth["planned"] + 4 and counts["vacant"] == truth["vacant"] + 2
+    assert len(larger.captured_queries) == len(small.captured_queries)
 
 
 def test_the_language_choice_is_remembered(client_for):
