@@ -1,8 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.choices import AppraisalState, CycleState, Dimension, IndicatorKind, KpiSetStatus
-from appraisal.models import Appraisal, AppraisalCycle, Indicator, KpiSet
+from appraisal.choices import AppealState, AppraisalState, CycleState, Dimension, IndicatorKind, KpiSetStatus
+from appraisal.models import Appeal, Appraisal, AppraisalCycle, Indicator, KpiSet
+from appraisal.services import appeals_overdue
 from orgdesign.filtersets import IdFilter, OrgFilterSet, SubtreeFilterMixin, subtree_filters
 from positions.models import Employee, Position
 
@@ -48,3 +49,19 @@ class AppraisalFilterSet(SubtreeFilterMixin, OrgFilterSet):
         model = Appraisal
         fields = ["cycle", "state", "employee", "reviewer", "department", "include_descendants", "band",
                   "updated_since"]  # fmt: skip
+
+
+class AppealFilterSet(OrgFilterSet):
+    state = django_filters.ChoiceFilter(choices=AppealState.choices, label=_("open or decided."))
+    cycle = IdFilter(field_name="appraisal__cycle", queryset=AppraisalCycle.objects.all(), label=_("Cycle id."))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Open appeals past their decision deadline (true), or all others (false).")
+    )
+
+    class Meta:
+        model = Appeal
+        fields = ["state", "cycle", "overdue", "updated_since"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = appeals_overdue(queryset)
+        return late if value else queryset.exclude(pk__in=late.values("pk"))

@@ -134,7 +134,8 @@ def readable(role, facts):
         if facts.self_submitted:
             fields |= SELF
             line_fields |= LINE_SELF
-        if facts.state != AppraisalState.NOT_COMPLETED:
+        # Before the self-assessment is submitted, `actual` and the scores are the employee's draft.
+        if facts.self_submitted and facts.state != AppraisalState.NOT_COMPLETED:
             fields |= RESULT
             line_fields |= LINE_RESULT
     elif role == "reader":

@@ -2,17 +2,19 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from appraisal.choices import AppraisalState, CycleState
-from appraisal.models import Appraisal, AppraisalCycle
+from appraisal import visibility
+from appraisal.choices import AppealState, AppraisalState, CycleState
+from appraisal.models import Appeal, Appraisal, AppraisalCycle
 from departments.models import Department
 from orgdesign import access
 from positions.models import DescriptionDraft, Employee, Position
-from positions.selectors import position_rows
+from positions.selectors import position_rows, seat_counts
 
 
 def favicon(request):
@@ -38,6 +40,46 @@ def cycle_progress(cycle, appraisals):
     }
 
 
+def appraisals_at_home(user, person, limit=10):
+    """What waits on the appraisals: for HR the open objections and appeals; for a person their own results."""
+    context = {}
+    if person is not None:
+        mine = list(
+            Appraisal.objects.filter(employee=person)
+            .select_related("cycle", "appeal")
+            .order_by("-cycle__period_start")[:4]
+        )
+        for appraisal in mine:
+            facts = visibility.Facts.of(appraisal)
+            fields, _lines = visibility.readable("employee", facts)
+            appraisal.shown_band = (appraisal.band or appraisal.computed_band) if "band" in fields else ""
+            appraisal.waits = appraisal.state == AppraisalState.CALIBRATED and facts.result_out
+            appeal = getattr(appraisal, "appeal", None)  # the reverse accessor raises an AttributeError when none
+            appraisal.appeal_decided = appeal if appeal is not None and appeal.state == AppealState.DECIDED else None
+        context["my_appraisals"] = mine
+    if access.is_hr(user):
+        objections = (
+            Appraisal.objects.filter(objection_resolved__isnull=True)
+            .exclude(objection="")
+            .select_related("cycle", "employee")
+            .order_by("-cycle__period_start", "employee__employee_no")
+        )
+        appeals = (
+            Appeal.objects.filter(state=AppealState.OPEN)
+            .select_related("appraisal__cycle", "appraisal__employee", "decider")
+            .order_by("due", "id")
+        )
+        today = timezone.localdate()
+        context.update(
+            open_objections=list(objections[:limit]),
+            open_objection_count=objections.count(),
+            open_appeals=[{"appeal": appeal, "overdue": appeal.due < today} for appeal in appeals[:limit]],
+            open_appeal_count=appeals.count(),
+            overdue_appeal_count=appeals.filter(due__lt=today).count(),
+        )
+    return context
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     """A start page per role: HR sees the organisation's state, managers their unit, employees themselves."""
 
@@ -51,8 +93,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         positions = access.visible(user, Position.objects.all())
         units = access.visible(user, Department.objects.all())
         people = access.visible(user, Employee.objects.filter(active=True))
-        planned = positions.aggregate(seats=Sum("headcount"))["seats"] or 0
-        filled = people.filter(position__in=positions).count()
         vacant = position_rows(positions).filter(filled__lt=F("headcount")).order_by("department__path", "order", "id")
         context.update(
             person=person,
@@ -62,9 +102,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 "units": units.count(),
                 "positions": positions.count(),
                 "people": people.count(),
-                "planned": planned,
-                "filled": filled,
-                "vacant": max(planned - filled, 0),
+                **seat_counts(positions),
             },
             vacancies=list(vacant[: self.vacancy_limit]),
             vacancy_total=vacant.count(),
@@ -86,9 +124,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
             for progress in context["cycles"]:
                 progress["waiting"] = waiting.get(progress["cycle"].pk, 0)
-        if person is not None:
-            context["my_appraisals"] = (
-                Appraisal.objects.filter(employee=person).select_related("cycle").order_by("-cycle__period_start")[:4]
-            )
+        context.update(appraisals_at_home(user, person))
         context["units_without_head"] = units.filter(Q(head__isnull=True)).count()
         return context

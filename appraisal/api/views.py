@@ -1,26 +1,51 @@
-from django.db.models import Count, F
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from appraisal import exports
+from appraisal import exports, visibility
 from appraisal.api.serializers import (
     AcknowledgeSerializer,
+    AppealAssignSerializer,
+    AppealDecideSerializer,
+    AppealFileSerializer,
+    AppealSerializer,
+    AppraisalBatchSerializer,
     AppraisalCycleSerializer,
+    AppraisalLineSerializer,
     AppraisalSerializer,
+    CalibrateManySerializer,
     CalibrateSerializer,
+    GateConflictSerializer,
+    GateSerializer,
     IndicatorSerializer,
     KpiSetSerializer,
+    OpenPreviewSerializer,
     RatingBandSerializer,
     ReasonSerializer,
+    ResolveObjectionSerializer,
+    SendBackSerializer,
 )
-from appraisal.filtersets import AppraisalCycleFilterSet, AppraisalFilterSet, IndicatorFilterSet, KpiSetFilterSet
+from appraisal.choices import AppealState
+from appraisal.filtersets import (
+    AppealFilterSet,
+    AppraisalCycleFilterSet,
+    AppraisalFilterSet,
+    IndicatorFilterSet,
+    KpiSetFilterSet,
+)
 from appraisal.models import (
+    Appeal,
     Appraisal,
     AppraisalCycle,
     AppraisalLine,
@@ -30,16 +55,25 @@ from appraisal.models import (
     KpiSet,
     RatingBand,
 )
-from appraisal.selectors import appraisal_lines_by_appraisal, cycle_distribution, cycle_results
+from appraisal.selectors import appeals_for, cycle_distribution, cycle_results
 from appraisal.services import (
+    appeal_assign,
+    appeal_decide,
+    appeal_file,
     appraisal_acknowledge,
     appraisal_calibrate,
+    appraisal_recall,
+    appraisal_resolve_objection,
     appraisal_submit_review,
     appraisal_submit_self,
     appraisal_update,
+    appraisals_calibrate,
+    appraisals_return,
     cycle_close,
     cycle_delete,
     cycle_open,
+    cycle_open_preview,
+    cycle_release_results,
     cycle_reopen,
     cycle_start_calibration,
     cycle_write,
@@ -49,12 +83,13 @@ from appraisal.services import (
     kpi_set_delete,
     kpi_set_retire,
     kpi_set_write,
+    may_decide,
     set_problems,
 )
 from orgdesign import access
 from orgdesign.api.permissions import ReadOnlyTokenPermission
 from orgdesign.api.renderers import FastJSONRenderer
-from orgdesign.api.viewsets import HistoryMixin, OrgBaseViewSet, OrgUpdateMixin, OrgViewSet
+from orgdesign.api.viewsets import HistoryMixin, OrgBaseViewSet, OrgUpdateMixin, OrgViewSet, etag_for
 from orgdesign.services import claim_revision, record_deletion
 
 CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused with 412 and changes nothing."
@@ -214,6 +249,31 @@ class RatingBandViewSet(AppraisalDataViewSet):
 RESULTS_FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv", "xlsx"], description="`csv` or `xlsx` for a file download; JSON by default."
 )
+GATE_CONFLICT = OpenApiResponse(
+    response=GateConflictSerializer,
+    description="Appraisals are unfinished (`code` `unfinished`, with the counts), or the state does not allow it.",
+)
+GATE = (
+    "Refused with 409 while appraisals are unfinished: the body's `code` is `unfinished` and `unfinished` counts "
+    'them per state and per unit, with names. Send `{"force": true, "reason": "…"}` to go ahead anyway; '
+    "the reason is kept."
+)
+
+
+def _hr_only(user):
+    if not access.is_hr(user):
+        raise PermissionDenied(_("Only HR can do that."))
+
+
+def _appraisals_in(cycle, ids, field):
+    """The appraisals of `cycle` with these ids, in the order given; an id not in the cycle is a 400 on `field`."""
+    found = Appraisal.objects.filter(cycle=cycle, pk__in=ids).in_bulk()
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError({field: _("No appraisal of %(cycle)s has the id %(ids)s.") % {
+            "cycle": cycle, "ids": ", ".join(map(str, missing)),
+        }})  # fmt: skip
+    return [found[pk] for pk in ids]
 
 
 @_crud_docs("appraisal cycle", "Only a draft cycle can be deleted (409 otherwise).")
@@ -258,17 +318,33 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
     def open(self, request, pk=None):
         return self._step(cycle_open)
 
-    @extend_schema(summary="Start calibration", request=None,
-                   responses={200: AppraisalCycleSerializer, 409: STATE_CONFLICT})  # fmt: skip
+    @extend_schema(
+        summary="What opening the cycle would do",
+        description="How many appraisals opening creates, who is left out and why, whom HR reviews (nobody "
+        "above them) and what stops it opening. Nothing is written. HR only.",
+        responses={200: OpenPreviewSerializer},
+    )  # fmt: skip
+    @action(detail=True, methods=["get"], url_path="open-preview", filter_backends=[])
+    def open_preview(self, request, pk=None):
+        cycle = self.get_object()
+        _hr_only(request.user)
+        return Response(cycle_open_preview(cycle))
+
+    @extend_schema(summary="Start calibration", description=GATE, request=GateSerializer,
+                   responses={200: AppraisalCycleSerializer, 409: GATE_CONFLICT})  # fmt: skip
     @action(detail=True, methods=["post"], url_path="start-calibration")
     def start_calibration(self, request, pk=None):
-        return self._step(cycle_start_calibration)
+        return self._step(cycle_start_calibration, body=GateSerializer)
 
-    @extend_schema(summary="Close the cycle", description="Freezes every reviewed appraisal's band and outcomes.",
-                   request=None, responses={200: AppraisalCycleSerializer, 409: STATE_CONFLICT})  # fmt: skip
+    @extend_schema(
+        summary="Close the cycle",
+        description="Freezes every reviewed appraisal's band and outcomes; forced, the unfinished ones end as "
+        "not completed (no score, band or outcome). " + GATE,
+        request=GateSerializer, responses={200: AppraisalCycleSerializer, 409: GATE_CONFLICT},
+    )  # fmt: skip
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._step(cycle_close)
+        return self._step(cycle_close, body=GateSerializer)
 
     @extend_schema(
         summary="Reopen a closed cycle", description="Back to calibration; the reason is recorded.",
@@ -279,15 +355,80 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
         return self._step(cycle_reopen, body=ReasonSerializer)
 
     @extend_schema(
+        summary="Release the results to employees before closing",
+        description="Employees then read their submitted results (still provisional until the cycle closes). "
+        "409 unless the cycle is open or in calibration. HR only.",
+        request=None, responses={200: AppraisalCycleSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="release-results")
+    def release_results(self, request, pk=None):
+        _hr_only(request.user)
+        return self._step(cycle_release_results)
+
+    @extend_schema(
+        summary="Send reviews back to their managers for rescoring",
+        description="During calibration: each named appraisal's review is reopened, with the reason the manager "
+        "reads, and its calibration undone. All or none. HR only.",
+        request=SendBackSerializer, responses={200: AppraisalBatchSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        cycle = self.get_object()
+        _hr_only(request.user)
+        form = SendBackSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(form.validated_data["appraisals"]))
+        appraisals = _appraisals_in(cycle, ids, "appraisals")
+        appraisals_return(appraisals=appraisals, reason=form.validated_data["reason"], user=request.user)
+        return self._appraisals_response(ids)
+
+    @extend_schema(
+        summary="Move several people's bands in one step",
+        description="During calibration, all or none: `reason` is HR's (internal), `note` is what the employees "
+        "read. A move with a stale `revision` refuses the whole step (412). HR only.",
+        request=CalibrateManySerializer, responses={200: AppraisalBatchSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def calibrate(self, request, pk=None):
+        cycle = self.get_object()
+        _hr_only(request.user)
+        form = CalibrateManySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        moves = form.validated_data["moves"]
+        ids = [move["appraisal"] for move in moves]
+        if len(set(ids)) != len(ids):
+            raise ValidationError({"moves": _("Each person can be moved once in a step.")})
+        found = {}
+        for index, move in enumerate(moves):
+            found[move["appraisal"]] = _appraisals_in(cycle, [move["appraisal"]], f"moves[{index}].appraisal")[0]
+        appraisals_calibrate(
+            moves=[(found[move["appraisal"]], move["band"], move.get("revision")) for move in moves],
+            reason=form.validated_data["reason"], note=form.validated_data["note"], user=request.user,
+        )  # fmt: skip
+        return self._appraisals_response(ids)
+
+    def _appraisals_response(self, ids):
+        queryset = access.visible(self.request.user, Appraisal.objects.filter(pk__in=ids))
+        by_id = {row["id"]: row for row in appraisal_rows(self.request.user, queryset)}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+        return Response({"count": len(rows), "results": rows})
+
+    @extend_schema(
         summary="Results of the cycle",
-        description="One row per appraisal: scores, bands, bonus coefficient, merit suggestion, promotion candidacy.",
+        description="One row per appraisal: state, scores, bands, bonus coefficient, merit suggestion, promotion "
+        "candidacy, objection and appeal. Only a submitted review has a result; the figures are provisional "
+        "until the cycle closes. HR and those HR granted every appraisal; HR's internal calibration reason is "
+        "null for anyone but HR, and only HR downloads the CSV or XLSX.",
         parameters=[RESULTS_FORMAT],
         responses={200: OpenApiTypes.OBJECT},
-    )
+    )  # fmt: skip
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         cycle = self._cycle_for_all_results()
+        role = self._results_role()
         wanted = request.query_params.get("format", "json")
+        if wanted in ("csv", "xlsx") and role != "hr":
+            raise PermissionDenied(_("The results download holds HR's internal reasons; only HR downloads it."))
         if wanted == "csv":
             return _download(exports.results_csv(cycle), "text/csv; charset=utf-8", f"{cycle.name}-results.csv")
         if wanted == "xlsx":
@@ -296,18 +437,28 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 f"{cycle.name}-results.xlsx",
             )
-        return Response({"cycle": cycle.pk, "results": cycle_results(cycle)})
+        return Response({"cycle": cycle.pk, "results": cycle_results(cycle, role=role)})
 
-    @extend_schema(summary="Band distribution per unit against the guideline", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Band distribution per unit against the guideline",
+        description="Only appraisals with a submitted review are charted; `charted` of `appraisals`, and why the "
+        "rest are not. Each person's `reason` (HR's internal one) is null for anyone but HR.",
+        responses={200: OpenApiTypes.OBJECT},
+    )  # fmt: skip
     @action(detail=True, methods=["get"])
     def distribution(self, request, pk=None):
-        return Response(cycle_distribution(self._cycle_for_all_results()))
+        cycle = self._cycle_for_all_results()
+        return Response(cycle_distribution(cycle, role=self._results_role()))
 
     def _cycle_for_all_results(self):
         cycle = self.get_object()
         if not access.sees_all_appraisals(self.request.user):
             raise PermissionDenied(_("Only HR sees the results of a whole cycle."))
         return cycle
+
+    def _results_role(self):
+        """HR reads a cycle's results as HR; anyone else HR granted every appraisal reads them as a reader."""
+        return "hr" if access.is_hr(self.request.user) else "reader"
 
     def perform_content_negotiation(self, request, force=False):
         if self.action == "results":
@@ -321,24 +472,91 @@ def _download(content, content_type, filename):
     return response
 
 
+# --- appraisals: rows as each reader may read them ---------------------------------------------
+
 APPRAISAL_ROW_FIELDS = [
     f for f in AppraisalSerializer.Meta.fields
-    if f not in ("lines", "employee_no", "employee_name", "reviewer_name", "cycle_name")
+    if f not in ("lines", "employee_no", "employee_name", "reviewer_name", "cycle_name", "appeal")
 ]  # fmt: skip
+APPEAL_SUMMARY = ("id", "state", "outcome", "due", "decided")
+ROW_FACTS = ("cycle_state", "cycle_released", *(f"appeal__{name}" for name in (*APPEAL_SUMMARY, "decider")))
+
+
+def appraisal_row_queryset(queryset):
+    """The flat fields of each appraisal, with what the visibility policy and the role need, in one query."""
+    return queryset.values(
+        *APPRAISAL_ROW_FIELDS, *(f"appeal__{name}" for name in (*APPEAL_SUMMARY, "decider")),
+        employee_no=F("employee__employee_no"), employee_name=F("employee__name"),
+        reviewer_name=F("reviewer__name"), cycle_name=F("cycle__name"), cycle_state=F("cycle__state"),
+        cycle_released=F("cycle__results_released"),
+    )  # fmt: skip
+
+
+def row_role(user, row):
+    """The user's role in the appraisal of `row` (a dict with its employee, reviewer and appeal), as `role_of` says.
+
+    Read from the row, so a list costs no query per row.
+    """
+    person = access.employee_of(user)
+    if person is not None and row["employee"] == person.pk:
+        return "employee"
+    if access.is_hr(user):
+        return "hr"
+    if person is not None and row["reviewer"] == person.pk:
+        return "reviewer"
+    if access.sees_all_appraisals(user):
+        return "reader"
+    if row["appeal__decider"] == user.pk and row["appeal__state"] == AppealState.OPEN:
+        return "reader"
+    return None
+
+
+def complete_appraisal_rows(user, rows):
+    """Lines and the appeal for each row, then every field the user's role may not read set to None."""
+    lines = defaultdict(list)
+    line_rows = AppraisalLine.objects.filter(appraisal_id__in=[row["id"] for row in rows])
+    for line in line_rows.order_by("appraisal_id", "order", "id").values(
+        "appraisal_id", *AppraisalLineSerializer.Meta.fields
+    ):
+        lines[line.pop("appraisal_id")].append(line)
+    for row in rows:
+        facts, role = visibility.Facts.of(row), row_role(user, row)
+        if facts.submitted_review and not row["band"]:
+            row["band"] = row["computed_band"]  # a band HR did not move is the computed one
+        extra = {name: row.pop(name) for name in ROW_FACTS}
+        row["lines"] = lines.get(row["id"], [])
+        row["appeal"] = (
+            {name: extra[f"appeal__{name}"] for name in APPEAL_SUMMARY} if extra["appeal__id"] is not None else None
+        )
+        visibility.redact_row(row, role, facts)
+    return rows
+
+
+def appraisal_rows(user, queryset):
+    return complete_appraisal_rows(user, list(appraisal_row_queryset(queryset)))
+
+
+def _field_of_history(name):
+    """The policy's name of a field in a history entry (a created entry names foreign keys by column)."""
+    return name[:-3] if name.endswith("_id") else name
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List appraisals"),
+    list=extend_schema(
+        summary="List appraisals",
+        description="A field the reader may not see in an appraisal (its state, their role in it) is null.",
+    ),
     retrieve=extend_schema(summary="Get an appraisal with its lines and score breakdown"),
     update=extend_schema(summary="Replace what HR may change in an appraisal", description=CONDITIONAL),
     partial_update=extend_schema(
         summary="Change comments, feedback, the reviewer or line values and scores",
-        description="Sends `lines` as [{id, actual, self_score, manager_score, ...}]. A score outside the "
-        "indicator's scale is refused naming the line. 409 in a closed cycle. " + CONDITIONAL,
+        description="Sends `lines` as [{id, actual, self_score, manager_score, ...}]; `actual` goes to the "
+        "writer's side (the employee's or the manager's). Every problem is reported at once, by field "
+        "(`lines[2].manager_score`), and nothing is saved then. 409 in a closed cycle. " + CONDITIONAL,
     ),
 )
 class AppraisalViewSet(HistoryMixin, OrgUpdateMixin, OrgBaseViewSet):
-    """Appraisals the user may see (`access.appraisals_for`); what they may do follows their role in each."""
+    """Appraisals the user may see (`access.appraisals_for`); what they see and do follows their role in each."""
 
     queryset = Appraisal.objects.all()
     serializer_class = AppraisalSerializer
@@ -347,21 +565,53 @@ class AppraisalViewSet(HistoryMixin, OrgUpdateMixin, OrgBaseViewSet):
     search_fields = ["employee__employee_no", "employee__name", "position_title"]
     ordering_fields = ["final_score", "state", "updated", "id"]
 
+    def get_queryset(self):
+        """Only appraisals the user has a role in: a permission left over from another role shows nothing."""
+        queryset = super().get_queryset()
+        user = self.request.user
+        if access.sees_all_appraisals(user):
+            return queryset
+        person = access.employee_of(user)
+        mine = Q(appeal__decider=user.pk, appeal__state=AppealState.OPEN)
+        if person is not None:
+            mine |= Q(employee=person) | Q(reviewer=person)
+        return queryset.filter(mine)
+
     def row_queryset(self, queryset):
-        return queryset.values(
-            *APPRAISAL_ROW_FIELDS, employee_no=F("employee__employee_no"), employee_name=F("employee__name"),
-            reviewer_name=F("reviewer__name"), cycle_name=F("cycle__name"),
-        )  # fmt: skip
+        return appraisal_row_queryset(queryset)
 
     def complete_rows(self, rows):
-        lines = appraisal_lines_by_appraisal([row["id"] for row in rows])
-        for row in rows:
-            row["lines"] = lines.get(row["id"], [])
-        return rows
+        return complete_appraisal_rows(self.request.user, rows)
 
     def history_of(self, obj):
         return [(Appraisal.history.filter(id=obj.pk), "appraisal"),
                 (AppraisalLine.history.filter(appraisal_id=obj.pk), "appraisal line")]  # fmt: skip
+
+    def visible_history(self, obj, entries):
+        """Only the changes of fields the reader may read now; an entry left with none goes (unless created/deleted).
+
+        Fields are named as in the appraisal (`reviewer`, not `reviewer_id`), in created entries too.
+        """
+        appeal = Appeal.objects.filter(appraisal=obj).values("decider", "state").first() or {}
+        role = row_role(self.request.user, {
+            "employee": obj.employee_id, "reviewer": obj.reviewer_id,
+            "appeal__decider": appeal.get("decider"), "appeal__state": appeal.get("state"),
+        })  # fmt: skip
+        facts = visibility.Facts.of(obj)
+        readable = {
+            kind: visibility.readable_history_fields(role, facts, kind) for kind in ("appraisal", "appraisal line")
+        }
+        kept = []
+        for entry in entries:
+            fields = readable[entry["object"]]
+            changes = [
+                {**change, "field": _field_of_history(change["field"])}
+                for change in entry["changes"]
+                if _field_of_history(change["field"]) in fields
+            ]
+            if changes or entry["action"] != "changed":
+                kept.append({**entry, "changes": changes})
+        return kept
 
     def role(self, appraisal, allowed):
         """The user's role in `appraisal` if it is one of `allowed`; otherwise 403."""
@@ -399,8 +649,21 @@ class AppraisalViewSet(HistoryMixin, OrgUpdateMixin, OrgBaseViewSet):
     def submit_review(self, request, pk=None):
         return self._step(appraisal_submit_review, {"manager", "hr"})
 
-    @extend_schema(summary="Move the band during calibration", request=CalibrateSerializer,
-                   responses={200: AppraisalSerializer, 409: STATE_CONFLICT})  # fmt: skip
+    @extend_schema(
+        summary="Recall a submitted review to change it",
+        description="The reviewer (or HR, for those HR reviews) takes the review back until the employee "
+        "acknowledges; calibration of the appraisal is undone.",
+        request=None, responses={200: AppraisalSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        return self._step(appraisal_recall, {"manager", "hr"}, user=request.user)
+
+    @extend_schema(
+        summary="Move the band during calibration",
+        description="`reason` is HR's internal reason; `note`, if any, is what the employee reads.",
+        request=CalibrateSerializer, responses={200: AppraisalSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
     @action(detail=True, methods=["post"])
     def calibrate(self, request, pk=None):
         return self._step(appraisal_calibrate, {"hr"}, body=CalibrateSerializer, user=request.user)
@@ -410,3 +673,141 @@ class AppraisalViewSet(HistoryMixin, OrgUpdateMixin, OrgBaseViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return self._step(appraisal_acknowledge, {"employee"}, body=AcknowledgeSerializer)
+
+    @extend_schema(
+        summary="Answer the employee's objection",
+        description="HR writes what was done; the employee reads it. 409 when there is no open objection.",
+        request=ResolveObjectionSerializer, responses={200: AppraisalSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="resolve-objection")
+    def resolve_objection(self, request, pk=None):
+        return self._step(appraisal_resolve_objection, {"hr"}, body=ResolveObjectionSerializer, user=request.user)
+
+    @extend_schema(
+        summary="Appeal the result",
+        description="The employee, after the cycle closed and until its appeal deadline, with written grounds; "
+        "once per appraisal. 409 otherwise. The appeal is decided at /api/v1/appeals/{id}/decide/.",
+        request=AppealFileSerializer, responses={201: AppealSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def appeal(self, request, pk=None):
+        appraisal = self.get_object()
+        self.role(appraisal, {"employee"})
+        form = AppealFileSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        appeal = appeal_file(appraisal=appraisal, grounds=form.validated_data["grounds"], user=request.user)
+        row = appeal_rows(request.user, Appeal.objects.filter(pk=appeal.pk))[0]
+        response = Response(row, status=status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(f"/api/v1/appeals/{appeal.pk}/")
+        response["ETag"] = etag_for(appeal)
+        return response
+
+
+# --- appeals ------------------------------------------------------------------------------------
+
+APPEAL_FIELDS = (
+    "id", "appraisal", "state", "grounds", "due", "decider", "outcome", "decision", "decided", "band_before",
+    "band_after", "score_before", "score_after", "revision", "created", "updated",
+)  # fmt: skip
+
+
+def appeal_row_queryset(queryset):
+    return queryset.values(
+        *APPEAL_FIELDS, cycle=F("appraisal__cycle"), employee=F("appraisal__employee"),
+        employee_name=F("appraisal__employee__name"), employee_user=F("appraisal__employee__user"),
+        decider_name=F("decider__username"),
+    )  # fmt: skip
+
+
+def complete_appeal_rows(user, rows):
+    """Appeals as `user` reads them: the grounds only for HR, the employee and the person named to decide."""
+    today = timezone.localdate()
+    hr = access.is_hr(user)
+    for row in rows:
+        employee_user = row.pop("employee_user")
+        row["filed"] = row["created"]
+        row["overdue"] = row["state"] == AppealState.OPEN and row["due"] < today
+        if not (hr or user.pk in (employee_user, row["decider"])):
+            row["grounds"] = None
+    return rows
+
+
+def appeal_rows(user, queryset):
+    return complete_appeal_rows(user, list(appeal_row_queryset(queryset)))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List appeals",
+        description="HR: every appeal; the employee: their own; a person HR named to decide: those named. "
+        "Nobody else sees any.",
+    ),
+    retrieve=extend_schema(summary="Get an appeal"),
+)
+class AppealViewSet(OrgBaseViewSet):
+    """Appeals against closed results, with their deadlines and decisions."""
+
+    queryset = Appeal.objects.all()
+    serializer_class = AppealSerializer
+    filterset_class = AppealFilterSet
+    permission_classes = [IsAuthenticated, ReadOnlyTokenPermission]
+    search_fields = ["appraisal__employee__employee_no", "appraisal__employee__name"]
+    ordering_fields = ["due", "created", "decided", "state", "updated", "id"]
+
+    def get_queryset(self):
+        """HR: all; anyone else: those HR named them to decide, and their own."""
+        queryset = super().get_queryset()
+        user = self.request.user
+        return appeals_for(user, queryset) | queryset.filter(appraisal__employee__user=user.pk)
+
+    def row_queryset(self, queryset):
+        return appeal_row_queryset(queryset)
+
+    def complete_rows(self, rows):
+        return complete_appeal_rows(self.request.user, rows)
+
+    def _answer(self, appeal):
+        appeal.refresh_from_db()
+        return self._detail_response(appeal)
+
+    @extend_schema(
+        summary="Decide an appeal",
+        description="HR, or the person HR named; never the appraisal's manager or the employee (403). `outcome` "
+        "upheld or rejected leaves the result as it is; changed takes a new `band` and/or new line values "
+        "(`lines`: [{id, manager_score | actual}]), recomputes this appraisal's score, band, bonus coefficient "
+        "and merit increase, and asks the employee to acknowledge again. The written `decision` is what the "
+        "employee reads. 409 once decided. " + CONDITIONAL,
+        request=AppealDecideSerializer, responses={200: AppealSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        appeal = self.get_object()
+        appeal = Appeal.objects.select_related("appraisal__employee", "appraisal__reviewer").get(pk=appeal.pk)
+        if not may_decide(request.user, appeal):
+            raise PermissionDenied(_("HR or the person HR named decides this appeal; never the manager who scored it."))
+        form = AppealDecideSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        appeal_decide(
+            appeal=appeal, outcome=data["outcome"], decision=data["decision"], band=data.get("band"),
+            lines=data.get("lines"), user=request.user, expected_revision=self.expected_revision(appeal),
+        )  # fmt: skip
+        return self._answer(appeal)
+
+    @extend_schema(
+        summary="Name who decides an appeal",
+        description="HR names a person (a user id; never the appraisal's manager or the employee) and may move "
+        "the decision deadline; `decider` null gives it back to HR. 409 once decided. " + CONDITIONAL,
+        request=AppealAssignSerializer, responses={200: AppealSerializer, 409: STATE_CONFLICT},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        appeal = self.get_object()
+        _hr_only(request.user)
+        form = AppealAssignSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        appeal_assign(
+            appeal=appeal, decider=form.validated_data["decider"], due=form.validated_data.get("due"),
+            user=request.user, expected_revision=self.expected_revision(appeal),
+        )  # fmt: skip
+        return self._answer(appeal)

@@ -1,44 +1,56 @@
-"""Pages of one appraisal: my appraisals and my team's, the self-assessment and scoring form, the live total."""
+"""Pages of one appraisal: my appraisals and my team's, the appraisal itself, the live total and the PDF.
+
+What each person sees and may change is `appraisal.visibility`'s; the forms (`appraisal.forms`)
+call the services.
+"""
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
-from appraisal.choices import AppraisalState, CycleState
-from appraisal.models import Appraisal
+from appraisal import visibility
+from appraisal.choices import AppraisalAction, AppraisalState, CycleState, Dimension
+from appraisal.forms import SERVICE_ROLE, AcknowledgeForm, AppealForm, AppraisalForm, ResolveObjectionForm
+from appraisal.models import Appeal, Appraisal, AppraisalLine
+from appraisal.pdf import appraisal_pdf
 from appraisal.selectors import late, progress_of
-from appraisal.services import (
-    appraisal_acknowledge,
-    appraisal_preview,
-    appraisal_submit_review,
-    appraisal_submit_self,
-    appraisal_update,
-)
+from appraisal.services import appeal_deadline_passed, appraisal_preview, appraisal_recall, may_decide
+from appraisal.services.appeals import APPEALABLE
+from appraisal.templatetags.appraisal_tags import plain
 from orgdesign import access
+from orgdesign.audit import history_entries
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 
-LINE_FIELDS = {
-    "employee": ("actual", "self_score", "self_comment"),
-    "manager": ("actual", "manager_score", "comment"),
+# The field whose readers may read an event's reason; None: HR alone.
+EVENT_REASON_FIELD = {
+    AppraisalAction.RETURNED: "returned_reason",
+    AppraisalAction.CALIBRATED: "band_reason",
+    AppraisalAction.RESULT_CHANGED: "result_change_reason",
+    AppraisalAction.OBJECTION_RESOLVED: "objection_resolution",
+    AppraisalAction.APPEAL_FILED: "appeal",
+    AppraisalAction.APPEAL_DECIDED: "appeal",
 }
-APPRAISAL_FIELDS = {
-    "employee": ("self_comment",),
-    "manager": ("manager_comment", "feedback_date", "feedback_notes"),
-}
+EMPLOYEE_EVENTS = (AppraisalAction.RESULT_CHANGED, AppraisalAction.APPEAL_DECIDED)
+# Appeal texts (grounds, decision) are between the employee and who decides; never the manager's.
+READS_APPEAL = ("employee", "hr", "reader")
+WHO_ENTERED = ("self_actual", "manager_actual")
 
 
 def _visible_appraisal(user, pk):
-    queryset = Appraisal.objects.select_related("cycle", "employee", "reviewer", "department", "position")
+    queryset = Appraisal.objects.select_related(
+        "cycle", "employee", "reviewer", "department", "position", "band_adjusted_by"
+    )
     return get_object_or_404(access.visible(user, queryset), pk=pk)
 
 
@@ -47,57 +59,84 @@ def _require_hr(user):
         raise PermissionDenied(_("Only HR runs appraisal cycles."))
 
 
-def _typed_lines(data, appraisal, role):
-    """Line values from the form, converted; conversion problems come back by (line id, field)."""
-    values, errors = {}, {}
-    for line in appraisal.lines.all():
-        typed = {}
-        for name in LINE_FIELDS.get(role, ()):
-            key = f"line-{line.pk}-{name}"
-            if key not in data:
-                continue
-            raw = data.get(key, "").strip()
-            if name.endswith("comment"):
-                typed[name] = raw
-            elif raw == "":
-                typed[name] = None
-            elif name == "actual":
-                try:
-                    number = Decimal(raw)
-                except InvalidOperation:
-                    number = None
-                if number is None or not number.is_finite():
-                    errors[(line.pk, name)] = _("Enter a number.")
-                    typed[name] = raw  # shown again as typed
-                else:
-                    typed[name] = number
-            else:
-                try:
-                    typed[name] = int(raw)
-                except ValueError:
-                    errors[(line.pk, name)] = _("Enter a whole number on the scale.")
-                    typed[name] = raw
-        values[line.pk] = typed
-    return values, errors
+def page_role(user, appraisal):
+    """The policy's role of `user` on this page; HR who reviews the appraisal reads and scores it as its reviewer."""
+    role = visibility.role_of(user, appraisal)
+    person = access.employee_of(user)
+    if role == "hr" and person is not None and appraisal.reviewer_id == person.pk:
+        return "reviewer"
+    return role
 
 
-def _line_errors(error, lines):
-    """Service errors named `lines[2].manager_score` as {(line id, field): message}; the rest by field."""
-    import re
+def _appeal_of(appraisal):
+    try:
+        return appraisal.appeal
+    except Appeal.DoesNotExist:
+        return None
 
-    by_line, rest = {}, {}
-    messages_by_key = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    for key, texts in messages_by_key.items():
-        match = re.match(r"^lines\[(\d+)\]\.(\w+)$", key)
-        if match and int(match.group(1)) < len(lines):
-            by_line[(lines[int(match.group(1))].pk, match.group(2))] = " ".join(texts)
-        else:
-            rest[key] = " ".join(texts)
-    return by_line, rest
+
+def _revision(data):
+    value = data.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
+def history(appraisal, role, fields, line_fields, lines):
+    """The appraisal's events and who entered which actual, newest first, as the role may read them."""
+    entries = []
+    events = appraisal.events.select_related("user").order_by("-at", "-id")
+    if role == "employee":
+        events = events.filter(action__in=EMPLOYEE_EVENTS)
+    for event in events:
+        reason = event.reason if _reads_reason(event.action, role, fields) else ""
+        changes = [
+            {"field": capfirst(Appraisal._meta.get_field(name).verbose_name), "before": plain(_number(before)),
+             "after": plain(_number(after))}
+            for name, (before, after) in sorted((event.changes or {}).items())
+            if name in fields & visibility.RESULT and _number(before) != _number(after)
+        ]  # fmt: skip
+        entries.append({
+            "at": event.at, "what": event.get_action_display(), "reason": reason, "changes": changes,
+            "user": event.user.get_username() if event.user and role != "employee" else "",
+        })  # fmt: skip
+    shown = [name for name in WHO_ENTERED if name in line_fields]
+    if role != "employee" and shown:
+        names = {line.pk: line.name for line in lines}
+        labels = {"self_actual": _("the employee's actual"), "manager_actual": _("the manager's actual")}
+        for entry in history_entries(AppraisalLine.history.filter(appraisal_id=appraisal.pk)):
+            changes = [
+                {"field": labels[c["field"]], "before": plain(_number(c["old"])), "after": plain(_number(c["new"]))}
+                for c in entry["changes"]
+                if c["field"] in shown and _number(c["old"]) != _number(c["new"])
+            ]
+            if changes:
+                entries.append({"at": entry["at"], "what": names.get(entry["object_id"], ""), "reason": "",
+                                "changes": changes, "user": entry["user"] or ""})  # fmt: skip
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+def _reads_reason(action, role, fields):
+    """Whether `role` may read the reason of an event: as they may read the field it was written to."""
+    field = EVENT_REASON_FIELD.get(action)
+    if field == "appeal":
+        return role in READS_APPEAL
+    if field is None:
+        return role == "hr"
+    return field in fields
+
+
+def _number(value):
+    """A value kept as text in an event or history entry, as a number again if it is one."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value
 
 
 class AppraisalListView(LoginRequiredMixin, TemplateView):
-    """My appraisals, and for a manager the team they review, with states, deadlines and who is late."""
+    """My appraisals, the team a manager reviews and, for HR, the people HR reviews; states, deadlines, who is late."""
 
     template_name = "appraisal/appraisal_list.html"
 
@@ -105,198 +144,372 @@ class AppraisalListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         person = access.employee_of(user)
-        mine, team = [], []
+        is_hr = access.is_hr(user)
+        mine, team, by_hr = [], [], []
+        base = Appraisal.objects.select_related("cycle", "employee", "appeal")
         if person is not None:
-            mine = list(
-                Appraisal.objects.filter(employee=person).select_related("cycle").order_by("-cycle__period_start")
-            )
+            mine = list(base.filter(employee=person).order_by("-cycle__period_start"))
             team = list(
-                access.visible(user, Appraisal.objects.filter(reviewer=person))
+                access.visible(user, base.filter(reviewer=person))
                 .exclude(cycle__state=CycleState.DRAFT)
-                .select_related("cycle", "employee")
+                .order_by("-cycle__period_start", "employee__employee_no")
+            )
+        if is_hr:
+            by_hr = list(
+                base.filter(reviewer__isnull=True)
+                .exclude(cycle__state=CycleState.DRAFT)
+                .exclude(employee=person)
                 .order_by("-cycle__period_start", "employee__employee_no")
             )
         today = timezone.localdate()
-        for appraisal in mine + team:
+        read_as = [(a, "employee") for a in mine] + [(a, "reviewer") for a in team] + [(a, "hr") for a in by_hr]
+        for appraisal, role in read_as:
+            fields, _lines = visibility.readable(role, visibility.Facts.of(appraisal))
             appraisal.progress = progress_of(appraisal)
             appraisal.late = late(appraisal, today)
-        cycles = defaultdict(list)
+            appraisal.shown_band = (appraisal.band or appraisal.computed_band) if "band" in fields else ""
+            appraisal.shown_score = appraisal.final_score if "final_score" in fields else None
+            appraisal.appealed = _appeal_of(appraisal)
+        groups = defaultdict(list)
         for appraisal in team:
-            cycles[appraisal.cycle].append(appraisal)
+            groups[(appraisal.cycle, False)].append(appraisal)
+        for appraisal in by_hr:
+            groups[(appraisal.cycle, True)].append(appraisal)
         context.update(
             person=person,
             mine=mine,
             team_cycles=[
-                {"cycle": cycle, "appraisals": rows, "late": sum(1 for a in rows if a.late)}
-                for cycle, rows in cycles.items()
-            ],  # fmt: skip
-            is_hr=access.is_hr(user),
+                {"cycle": cycle, "by_hr": by_hr_group, "appraisals": rows, "late": sum(1 for a in rows if a.late)}
+                for (cycle, by_hr_group), rows in sorted(
+                    groups.items(), key=lambda item: (-item[0][0].period_start.toordinal(), item[0][1])
+                )
+            ],
+            is_hr=is_hr,
             today=today,
         )
         return context
 
 
 class AppraisalDetailView(LoginRequiredMixin, TemplateView):
-    """One appraisal: the employee's self-assessment, the manager's scoring, the result and its acknowledgement."""
+    """One appraisal: the self-assessment, the review, the result, its acknowledgement, objection and appeal."""
 
     template_name = "appraisal/appraisal_detail.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.appraisal = _visible_appraisal(request.user, kwargs["pk"])
-            self.role = access.appraisal_role(request.user, self.appraisal)
-            person = access.employee_of(request.user)
-            if self.role == "hr" and person is not None and self.appraisal.reviewer_id == person.pk:
-                self.role = "manager"  # HR scoring their own team does it as its manager, on the same page
+            self.role = page_role(request.user, self.appraisal)
+            if self.role is None:
+                raise Http404
+            self.lines = list(self.appraisal.lines.all())
         return super().dispatch(request, *args, **kwargs)
 
-    def editable_as(self):
-        """The role whose form this page shows now, or None for a read-only page."""
-        a = self.appraisal
-        if a.cycle.state == CycleState.CLOSED or a.cycle.state == CycleState.DRAFT:
-            return None
-        if self.role == "employee" and a.state == AppraisalState.SELF_ASSESSMENT:
-            return "employee"
-        if self.role == "manager" and a.state == AppraisalState.MANAGER_REVIEW and a.reviewed is None:
-            return "manager"
-        return None
+    def reload(self):
+        self.appraisal = _visible_appraisal(self.request.user, self.appraisal.pk)
+        self.lines = list(self.appraisal.lines.all())
 
-    def get_context_data(self, line_errors=None, errors=None, typed=None, **kwargs):
+    def scoring_form(self, data=None):
+        """The self-assessment or review form this person gets now, or None for a page that only reads."""
+        form = AppraisalForm(data, appraisal=self.appraisal, role=self.role, lines=self.lines)
+        return form if form.fields else None
+
+    @property
+    def reviews(self):
+        """Whether this person scores the appraisal (its reviewer, or HR at the top of the tree)."""
+        return self.role == "reviewer" or (self.role == "hr" and self.appraisal.reviewer_id is None)
+
+    def get_context_data(self, form=None, small_forms=None, unsaved=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        a = self.appraisal
-        lines = list(a.lines.all())
-        typed = typed or {}
-        for line in lines:
-            line.errors = {name: text for (line_id, name), text in (line_errors or {}).items() if line_id == line.pk}
-            line.typed = typed.get(line.pk, {})
+        a, role = self.appraisal, self.role
+        facts = visibility.Facts.of(a)
+        fields, line_fields = visibility.readable(role, facts)
+        if form is None:
+            form = self.scoring_form()
+        inputs = set(form.fields) if form is not None else set()
+        for line in self.lines:
             line.scale = sorted(int(level["level"]) for level in line.levels) if line.levels else []
-        mode = self.editable_as()
-        preview = None
-        if mode is not None:
-            preview, _errors = appraisal_preview(appraisal=a, role=mode, lines={})
+            line.inputs = {name: form[form.line_key(line, name)] for name in form.line_inputs[line.pk]} if form else {}
+            line.errors = form.line_errors(line) if form is not None and form.is_bound else {}
+            line.actuals_differ = (
+                line.manager_actual is not None and line.manager_actual != line.self_actual
+                and {"self_actual", "manager_actual"} <= line_fields
+            )  # fmt: skip
+        small = {"acknowledge": AcknowledgeForm(), "resolve": ResolveObjectionForm(), "appeal": AppealForm()}
+        small.update(small_forms or {})
+        appeal = _appeal_of(a)
+        closed = a.cycle.state == CycleState.CLOSED
+        result_readable = bool(fields & visibility.RESULT)
+        may_appeal = role == "employee" and closed and facts.result_out and a.state in APPEALABLE
         context.update(
             appraisal=a,
-            lines=lines,
-            role=self.role,
-            mode=mode,
-            errors=errors or {},
-            has_line_errors=bool(line_errors),
-            preview=preview,
-            show_result=a.state in (AppraisalState.CALIBRATED, AppraisalState.ACKNOWLEDGED)
-            or (self.role in ("manager", "hr") and a.reviewed is not None),
-            show_self=self.role != "manager" or a.self_submitted is not None,
-            can_acknowledge=self.role == "employee" and a.state == AppraisalState.CALIBRATED,
+            lines=self.lines,
+            role=role,
+            fields=fields,
+            line_fields=line_fields,
+            form=form,
+            inputs=inputs,
+            mode=("employee" if role == "employee" else "manager") if form is not None else None,
+            errors_shown=form is not None and form.is_bound and bool(form.errors),
+            refused=form.refused() if form is not None and form.is_bound and form.errors else "",
+            preview=self.preview_of(form),
+            forms=small,
+            unsaved=unsaved,
+            reviewer_is_hr=a.reviewer_id is None,
+            closed=closed,
+            provisional=result_readable and not closed,
+            show_result=result_readable,
+            not_completed=a.state == AppraisalState.NOT_COMPLETED,
+            can_acknowledge=role == "employee" and a.state == AppraisalState.CALIBRATED and facts.result_out,
+            can_resolve=role == "hr" and bool(a.objection) and a.objection_resolved is None,
+            can_recall=self.reviews and a.reviewed is not None and not closed
+            and a.state in (AppraisalState.MANAGER_REVIEW, AppraisalState.CALIBRATED),
+            appeal=appeal,
+            appeal_text=appeal is not None and role in READS_APPEAL,
+            appeal_link=appeal is not None
+            and (role == "hr" or (role == "reader" and may_decide(self.request.user, appeal))),
+            can_appeal=may_appeal and appeal is None and not appeal_deadline_passed(a.cycle),
+            appeal_closed=may_appeal and appeal is None and appeal_deadline_passed(a.cycle),
+            history=history(a, role, fields, line_fields, self.lines),
             progress=progress_of(a),
             late=late(a),
-            typed_appraisal=kwargs.get("typed_appraisal", {}),
-        )
+        )  # fmt: skip
         return context
+
+    def preview_of(self, form):
+        """The live total as saved, until the first keystroke asks for it as typed."""
+        if form is None:
+            return None
+        return appraisal_preview(appraisal=self.appraisal, role=SERVICE_ROLE[self.role], lines={})[0]
+
+    def render_page(self, status=200, **context):
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+    # --- steps ---------------------------------------------------------------------------------
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "save")
-        revision = request.POST.get("revision")
-        revision = int(revision) if revision and revision.isdigit() else None
-        if action == "acknowledge":
-            return self.acknowledge(revision)
-        mode = self.editable_as()
-        parse_as = mode or (self.role if self.role in LINE_FIELDS else None)
-        if parse_as is None:
-            raise PermissionDenied(_("This appraisal cannot be changed by you."))
-        typed, conversion_errors = _typed_lines(request.POST, self.appraisal, parse_as)
-        fields = {}
-        for name in APPRAISAL_FIELDS[parse_as]:
-            if name in request.POST:
-                fields[name] = request.POST.get(name, "").strip()
-        if "feedback_date" in fields:
-            fields["feedback_date"] = fields["feedback_date"] or None
-        if mode is None:  # closed or moved on while this was typed: refuse, and show what was typed
-            messages.error(request, _("This appraisal cannot be changed now."))
-            return self.refused({}, {}, typed, fields, status=409)
-        if conversion_errors:
-            return self.refused(conversion_errors, {}, typed, fields)
-        lines = list(self.appraisal.lines.all())
+        steps = {
+            "save": self.save, "submit": self.save, "acknowledge": self.acknowledge, "recall": self.recall,
+            "resolve_objection": self.resolve_objection, "appeal": self.appeal,
+        }  # fmt: skip
+        if action not in steps:
+            messages.error(request, _("Unknown step."))
+            return redirect("appraisal-page", self.appraisal.pk)
         try:
-            with transaction.atomic():  # a refused submit saves nothing either
-                appraisal = appraisal_update(
-                    appraisal=self.appraisal,
-                    role=mode,
-                    fields=fields,
-                    lines=[{"id": line.pk, **typed.get(line.pk, {})} for line in lines],
-                    expected_revision=revision,
-                )
-                if action == "submit":
-                    if mode == "employee":
-                        appraisal_submit_self(appraisal=appraisal)
-                    else:
-                        appraisal_submit_review(appraisal=appraisal)
-        except ValidationError as error:
-            by_line, rest = _line_errors(error, lines)
-            return self.refused(by_line, rest, typed, fields)
+            return steps[action](action, _revision(request.POST))
         except (ConcurrentUpdate, Conflict) as error:
             messages.error(request, str(error))
-            return self.refused({}, {}, typed, fields, status=409)
+            self.reload()
+            if action in ("save", "submit"):
+                return self.refused_typing(status=409)
+            return self.render_page(status=409)
+
+    def save(self, action, revision):
+        form = self.scoring_form(self.request.POST)
+        if form is None:
+            if self.role not in ("employee", "reviewer", "hr"):
+                raise PermissionDenied(_("This appraisal cannot be changed by you."))
+            messages.error(self.request, _("This appraisal cannot be changed now."))
+            return self.refused_typing(status=409)
+        if not form.save(submit=action == "submit", expected_revision=revision):
+            return self.render_page(status=400, form=form)
         if action == "submit":
-            messages.success(
-                request,
-                _("Your self-assessment went to your manager.")
-                if mode == "employee"
-                else _("The review is submitted; HR calibrates the bands next."),
-            )
+            if self.role != "employee":
+                done = _("The review is submitted; HR calibrates the bands next.")
+            elif self.appraisal.reviewer_id is None:
+                done = _("Your self-assessment went to HR, who reviews it.")
+            else:
+                done = _("Your self-assessment went to your manager.")
+            messages.success(self.request, done)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(self.request, _("Saved."))
         return redirect("appraisal-page", self.appraisal.pk)
 
-    def refused(self, line_errors, errors, typed, fields, status=400):
-        """The page again with what was typed; if it can no longer be edited, what was typed is listed instead."""
-        self.appraisal.refresh_from_db()
-        context = self.get_context_data(line_errors=line_errors, errors=errors, typed=typed, typed_appraisal=fields)
-        if context["mode"] is None:
-            context["unsaved"] = [
-                {"line": line, "values": typed.get(line.pk, {})} for line in context["lines"] if typed.get(line.pk)
-            ]
-            context["unsaved_fields"] = {k: v for k, v in fields.items() if v}
-        return self.render_to_response(context, status=status)
+    def refused_typing(self, status):
+        """The page as saved now, with what was typed: in the form if it can still be edited, else listed."""
+        form = self.scoring_form(self.request.POST)
+        if form is not None:
+            return self.render_page(status=status, form=form)
+        data = self.request.POST
+        unsaved = []
+        for line in self.lines:
+            prefix = f"line-{line.pk}-"
+            values = [data[key].strip() for key in data if key.startswith(prefix) and data[key].strip()]
+            if values:
+                unsaved.append({"line": line, "values": values})
+        names = visibility.WRITES.get(self.role, {}).get("appraisal", ())
+        texts = [data[name].strip() for name in sorted(names) if data.get(name, "").strip()]
+        return self.render_page(status=status, unsaved={"lines": unsaved, "fields": texts})
 
-    def acknowledge(self, revision):
+    def acknowledge(self, action, revision):
         if self.role != "employee":
             raise PermissionDenied(_("Only the person appraised acknowledges the result."))
-        try:
-            appraisal_acknowledge(
-                appraisal=self.appraisal, objection=self.request.POST.get("objection", ""), expected_revision=revision
-            )
-        except (ConcurrentUpdate, Conflict) as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, _("You acknowledged the result."))
+        AcknowledgeForm(self.request.POST).save(appraisal=self.appraisal, expected_revision=revision)
+        messages.success(self.request, _("You acknowledged the result."))
+        return redirect("appraisal-page", self.appraisal.pk)
+
+    def recall(self, action, revision):
+        if not self.reviews:
+            raise PermissionDenied(_("Only the reviewer recalls a review."))
+        appraisal_recall(appraisal=self.appraisal, user=self.request.user, expected_revision=revision)
+        messages.success(self.request, _("The review is back with you: change it and submit it again."))
+        return redirect("appraisal-page", self.appraisal.pk)
+
+    def resolve_objection(self, action, revision):
+        if self.role != "hr":
+            raise PermissionDenied(_("HR answers objections."))
+        form = ResolveObjectionForm(self.request.POST)
+        if form.save(appraisal=self.appraisal, user=self.request.user) is None:
+            return self.render_page(status=400, small_forms={"resolve": form})
+        messages.success(self.request, _("Your answer is on the appraisal; the employee reads it."))
+        return redirect("appraisal-page", self.appraisal.pk)
+
+    def appeal(self, action, revision):
+        if self.role != "employee":
+            raise PermissionDenied(_("Only the person appraised appeals the result."))
+        form = AppealForm(self.request.POST)
+        if form.save(appraisal=self.appraisal, user=self.request.user) is None:
+            return self.render_page(status=400, small_forms={"appeal": form})
+        messages.success(self.request, _("Your appeal is filed; you will read the decision here."))
         return redirect("appraisal-page", self.appraisal.pk)
 
 
 class AppraisalPreviewView(AppraisalDetailView):
-    """The live total and band for the typed values (an htmx fragment; nothing is saved)."""
+    """The live total and band for the typed values, and the errors beside each field (htmx; nothing is saved)."""
 
     template_name = "appraisal/_score_summary.html"
 
     def post(self, request, *args, **kwargs):
-        mode = self.editable_as()
-        if mode is None:
+        form = self.scoring_form(request.POST)
+        if form is None:
             return self.render_to_response({"closed": True, "appraisal": self.appraisal})
-        typed, conversion_errors = _typed_lines(request.POST, self.appraisal, mode)
-        usable = {
-            line_id: {name: value for name, value in values.items() if (line_id, name) not in conversion_errors}
-            for line_id, values in typed.items()
-        }
-        preview, errors = appraisal_preview(appraisal=self.appraisal, role=mode, lines=usable)
-        errors.update(conversion_errors)
-        lines = list(self.appraisal.lines.all())
-        for line in lines:
-            line.errors = {name: text for (line_id, name), text in errors.items() if line_id == line.pk}
-        return self.render_to_response(
-            {"preview": preview, "lines": lines, "mode": mode, "oob": True, "appraisal": self.appraisal}
-        )
+        preview = form.preview(request.POST.get("refused"))
+        return self.render_to_response({
+            "preview": preview, "form": form, "mode": "employee" if self.role == "employee" else "manager",
+            "oob": True, "appraisal": self.appraisal, "errors_shown": bool(form.errors),
+        })  # fmt: skip
 
 
-class AppraisalPdfView(LoginRequiredMixin, View):
-    """One appraisal with its whole breakdown as a PDF, showing what the reader may see."""
+class AppraisalPdfView(AppraisalDetailView):
+    """One appraisal with its whole breakdown as a PDF, showing what the reader may see, in the reader's language."""
 
-    def get(self, request, pk):
-        raise Http404  # built next
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(appraisal_pdf(pdf_data(self.appraisal, self.role, self.lines)),
+                                content_type="application/pdf")  # fmt: skip
+        name = f"appraisal-{self.appraisal.cycle.name}-{self.appraisal.employee.employee_no}.pdf"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+
+    def post(self, request, *args, **kwargs):
+        raise Http404
+
+
+def _text(value):
+    return "" if value in (None, "") else str(plain(value))
+
+
+def pdf_data(appraisal, role, lines):
+    """The dict `appraisal.pdf.appraisal_pdf` takes: the appraisal as `role` may read it, already formatted."""
+    a = appraisal
+    facts = visibility.Facts.of(a)
+    fields, line_fields = visibility.readable(role, facts)
+    english = (get_language() or "").startswith("en")
+
+    def shown(name):
+        return _text(getattr(a, name)) if name in fields else ""
+
+    reviewer = a.reviewer.name if a.reviewer_id else _("HR")
+    subtitle = " · ".join(part for part in [
+        a.position_title, a.department.name if a.department_id else "", _("Reviewer: %(name)s") % {"name": reviewer},
+    ] if part)  # fmt: skip
+    state = a.get_state_display()
+    if fields & visibility.RESULT and a.cycle.state != CycleState.CLOSED:
+        state = _("%(state)s (results provisional until the cycle closes)") % {"state": state}
+    facts_rows = [(_("Cycle"), f"{a.cycle.name} ({a.cycle.period_start:%Y-%m-%d} – {a.cycle.period_end:%Y-%m-%d})"),
+                  (_("State"), state)]  # fmt: skip
+    if a.state == AppraisalState.NOT_COMPLETED:
+        facts_rows.append((_("Result"), _("Not completed: the review was not submitted before the cycle closed.")))
+    band = shown("band") or shown("computed_band")
+    if band and "computed_band" in fields and a.band and a.band != a.computed_band:
+        band = _("%(band)s (computed %(computed)s; moved in calibration)") % {"band": band, "computed": a.computed_band}
+    for label, value in [
+        (_("Final score"), shown("final_score")), (_("Band"), band),
+        (_("Bonus coefficient"), shown("bonus_coefficient")),
+        (_("Merit increase"), f"{shown('merit_increase')}%" if shown("merit_increase") else ""),
+        (_("Feedback conversation"), shown("feedback_date")), (_("Acknowledged"), shown("acknowledged")),
+    ]:  # fmt: skip
+        if value:
+            facts_rows.append((label, value))
+    appeal = _appeal_of(a)
+    if appeal is not None:
+        facts_rows.append((_("Appeal"), appeal.get_outcome_display() if appeal.outcome else appeal.get_state_display()))
+    dimensions = []
+    if "results_score" in fields:
+        for dimension, label in Dimension.choices:
+            dimensions.append({"name": str(label), "weight": f"{plain(a.dimension_weight(dimension))}%",
+                               "score": _text(getattr(a, f"{dimension}_score"))})  # fmt: skip
+    rows = []
+    for line in lines:
+        name = f"{line.name} · {line.name_en}" if english and line.name_en else line.name
+        if line.kind == "quantitative":
+            target = f"{plain(line.target)} {line.unit}".strip()
+        else:
+            scale = sorted(int(level["level"]) for level in line.levels) if line.levels else []
+            target = _("levels %(low)s–%(high)s") % {"low": scale[0], "high": scale[-1]} if scale else ""
+        comments = []
+        if "self_comment" in line_fields and line.self_comment:
+            comments.append(_("Employee: %(text)s") % {"text": line.self_comment})
+        if "comment" in line_fields and line.comment:
+            comments.append(_("Manager: %(text)s") % {"text": line.comment})
+        actual = ""
+        if "actual" in line_fields:
+            actual = _text(line.actual)
+        elif "manager_actual" in line_fields:
+            actual = _text(line.manager_actual)
+        rows.append({
+            "name": name, "dimension": line.get_dimension_display(), "weight": f"{plain(line.weight)}%",
+            "target": target,
+            "self_actual": _text(line.self_actual) if "self_actual" in line_fields else "",
+            "actual": actual,
+            "self_score": _text(line.self_score) if "self_score" in line_fields else "",
+            "manager_score": _text(line.manager_score) if "manager_score" in line_fields else "",
+            "score": _text(line.score) if "score" in line_fields else "",
+            "comment": "\n".join(comments),
+        })  # fmt: skip
+    sections = [
+        (_("Self-assessment comment"), shown("self_comment")),
+        (_("Manager's comment"), shown("manager_comment")),
+        (_("Feedback notes"), shown("feedback_notes")),
+        (_("Calibration note"), shown("band_note")),
+        (_("Calibration reason (HR only)"), shown("band_reason")),
+        (_("Sent back by HR"), shown("returned_reason")),
+        (_("Why the result changed"), shown("result_change_reason")),
+        (_("Objection"), shown("objection")),
+        (_("HR's answer to the objection"), shown("objection_resolution")),
+    ]
+    if appeal is not None and role in READS_APPEAL:
+        sections += [(_("Appeal grounds"), appeal.grounds), (_("Appeal decision"), appeal.decision)]
+    return {
+        "title": f"{a.cycle.name} · {a.employee.name}",
+        "subtitle": subtitle,
+        "labels": {
+            "facts": _("Result"),
+            "dimensions": _("Dimensions"),
+            "lines": _("Indicators"),
+            "dimension": _("Dimension"),
+            "weight": _("Weight"),
+            "score": _("Score"),
+            "name": _("Indicator"),
+            "target": _("Target"),
+            "self_actual": _("Employee's actual"),
+            "actual": _("Actual scored"),
+            "self_score": _("Self score"),
+            "manager_score": _("Manager score"),
+            "comment": _("Comments"),
+        },
+        "facts": facts_rows,
+        "dimensions": dimensions,
+        "lines": rows,
+        "sections": sections,
+        "footer": _("Printed %(when)s · orgdesign") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+    }

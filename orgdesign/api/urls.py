@@ -11,6 +11,7 @@ from analytics.api import (
 from analytics.lint_api import DescriptionLintView
 from analytics.raci_api import ProcessViewSet
 from appraisal.api.views import (
+    AppealViewSet,
     AppraisalCycleViewSet,
     AppraisalViewSet,
     IndicatorViewSet,
@@ -32,6 +33,7 @@ router.register("kpi-sets", KpiSetViewSet, basename="kpi-set")
 router.register("rating-bands", RatingBandViewSet, basename="rating-band")
 router.register("appraisal-cycles", AppraisalCycleViewSet, basename="appraisal-cycle")
 router.register("appraisals", AppraisalViewSet, basename="appraisal")
+router.register("appeals", AppealViewSet, basename="appeal")
 router.register("processes", ProcessViewSet, basename="process")
 
 urlpatterns = [

@@ -41,7 +41,8 @@
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
   // A refused save comes back with the typed text; it is still unsaved work.
-  if (document.getElementById("form-errors") || document.getElementById("conflict")) { dirty = true; }
+  var refusedBanner = document.getElementById("form-errors");
+  if ((refusedBanner && !refusedBanner.hidden) || document.getElementById("conflict")) { dirty = true; }
 
   // --- the description form: add, reorder and remove rows -----------------------------------
   var form = document.getElementById("description-form");

@@ -108,6 +108,12 @@ ENDPOINTS = [
     ("post", "/api/v1/appraisal-cycles/{cycle}/start-calibration/", None, everyone(403, reader=404, hr=OK)),
     ("post", "/api/v1/appraisal-cycles/{cycle}/close/", None, everyone(403, reader=404, hr=OK)),
     ("post", "/api/v1/appraisal-cycles/{cycle}/reopen/", {"reason": "x"}, everyone(403, reader=404, hr=OK)),
+    ("get", "/api/v1/appraisal-cycles/{cycle}/open-preview/", None, everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/release-results/", None, everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/send-back/", {"appraisals": [1], "reason": "x"},
+     everyone(403, reader=404, hr=OK)),
+    ("post", "/api/v1/appraisal-cycles/{cycle}/calibrate/", {"moves": [{"appraisal": 1, "band": "A"}], "reason": "x"},
+     everyone(403, reader=404, hr=OK)),
     ("delete", "/api/v1/appraisal-cycles/{cycle}/", None, everyone(403, reader=404, hr=OK)),
     ("get", "/api/v1/appraisals/", None, everyone(OK)),
     ("get", "/api/v1/appraisals/{appraisal}/", None, everyone(404, sales_manager=OK, hr=OK)),
@@ -119,6 +125,14 @@ ENDPOINTS = [
     ("post", "/api/v1/appraisals/{appraisal}/calibrate/", {"band": "A", "reason": "x"},
      everyone(404, sales_manager=403, hr=OK)),
     ("post", "/api/v1/appraisals/{appraisal}/acknowledge/", {}, everyone(404, sales_manager=403, hr=403)),
+    ("post", "/api/v1/appraisals/{appraisal}/recall/", None, everyone(404, sales_manager=OK, hr=OK)),
+    ("post", "/api/v1/appraisals/{appraisal}/resolve-objection/", {"resolution": "x"},
+     everyone(404, sales_manager=403, hr=OK)),
+    ("post", "/api/v1/appraisals/{appraisal}/appeal/", {"grounds": "x"}, everyone(404, sales_manager=403, hr=403)),
+    ("get", "/api/v1/appeals/", None, everyone(OK)),
+    ("get", "/api/v1/appeals/{appeal}/", None, everyone(404, hr=OK)),
+    ("post", "/api/v1/appeals/{appeal}/assign/", {"decider": None}, everyone(404, hr=OK)),
+    ("post", "/api/v1/appeals/{appeal}/decide/", {"outcome": "upheld", "decision": "x"}, everyone(404, hr=OK)),
     ("post", "/api/v1/appraisals/", {}, everyone(405, anonymous=401)),
     ("delete", "/api/v1/appraisals/{appraisal}/", None, everyone(405, anonymous=401)),
 ]  # fmt: skip
@@ -127,7 +141,14 @@ READ_ONLY_TOKEN_WRITE = {"reader"}
 
 
 def _ids(matrix):
+    from appraisal.models import Appraisal
+    from appraisal.services import appeal_file
+
+    closed = Appraisal.objects.get(
+        cycle__name="2026-Q2", employee=matrix["appraisal_of"]["区域销售经理"].employee, state="acknowledged"
+    )
     return {
+        "appeal": appeal_file(appraisal=closed, grounds="申诉").pk,
         "unit": Department.objects.get(name="销售部").pk,
         "position": Position.objects.get(title="渠道经理").pk,
         "person": Employee.objects.filter(position__title="渠道专员").order_by("employee_no").first().pk,

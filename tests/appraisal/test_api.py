@@ -120,12 +120,15 @@ def test_a_whole_cycle_through_the_api(hr_api, team):
     assert (reviewed["final_score"], reviewed["computed_band"]) == ("100.0", "S")
     assert {line["name"]: line["score"] for line in reviewed["lines"]}["促销预算执行率"] == "108.70"
 
-    assert hr_api.post(f"/api/v1/appraisal-cycles/{cycle_id}/start-calibration/").json()["state"] == "calibration"
+    gate = {"force": True, "reason": "其余三人本季度另行考核"}  # the others are unfinished: the gates need a reason
+    assert hr_api.post(f"/api/v1/appraisal-cycles/{cycle_id}/start-calibration/").status_code == 409
+    started = hr_api.post(f"/api/v1/appraisal-cycles/{cycle_id}/start-calibration/", gate, format="json")
+    assert started.json()["state"] == "calibration"
     calibrated = hr_api.post(f"{url}calibrate/", {"band": "A", "reason": "超出S比例"}, format="json").json()
     assert (calibrated["band"], calibrated["computed_band"], calibrated["band_reason"]) == ("A", "S", "超出S比例")
     distribution = hr_api.get(f"/api/v1/appraisal-cycles/{cycle_id}/distribution/").json()
     assert distribution["total"]["counts"]["A"] == 1
-    assert hr_api.post(f"/api/v1/appraisal-cycles/{cycle_id}/close/").json()["state"] == "closed"
+    assert hr_api.post(f"/api/v1/appraisal-cycles/{cycle_id}/close/", gate, format="json").json()["state"] == "closed"
 
     closed = hr_api.patch(url, {"self_comment": "改"}, format="json")
     assert closed.status_code == 409 and "is closed" in closed.json()["detail"]

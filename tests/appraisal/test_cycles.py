@@ -285,7 +285,48 @@ def test_results_export_as_csv_and_xlsx_with_the_same_columns(team):
     header = xlsx[0]
     assert rep[header.index("最终等级 Band")] == "S"
     assert rep[header.index("奖金系数 Bonus coefficient")] == 2
+    assert rep[header.index("状态 State")] == "result given", "a label, not the state's code"
     assert len(table) == len(xlsx) == 5
+    assert table[[row[1] for row in table].index("代表丙")][header.index("奖金系数 Bonus coefficient")] == "2.00"
+
+
+def test_results_and_the_distribution_count_only_submitted_reviews(team):
+    from appraisal.selectors import filter_results
+
+    cycle = make_cycle()
+    cycle_open(cycle=cycle)
+    people = team["people"]
+    _run(Appraisal.objects.get(cycle=cycle, employee=people["rep1"]))
+    draft = Appraisal.objects.get(cycle=cycle, employee=people["rep2"])
+    lines = {line.indicator.code: line for line in draft.lines.select_related("indicator")}
+    draft = appraisal_update(appraisal=draft, role="employee", lines=[
+        {"id": lines["SALES"].pk, "actual": D("100")}, {"id": lines["BUDGET"].pk, "actual": D("100")},
+        {"id": lines["SKILL"].pk, "self_score": 4}, {"id": lines["DUTY"].pk, "self_score": 4},
+    ])  # fmt: skip
+    draft = appraisal_submit_self(appraisal=draft)
+    appraisal_update(appraisal=draft, role="manager", lines=[{"id": lines["SKILL"].pk, "manager_score": 5},
+                                                             {"id": lines["DUTY"].pk, "manager_score": 5}])  # fmt: skip
+    assert Appraisal.objects.get(pk=draft.pk).final_score is not None, "the manager's draft is scored"
+
+    rows = {row["name"]: row for row in cycle_results(cycle)}
+    draft_row = rows["代表丁"]
+    assert (draft_row["final_score"], draft_row["band"], draft_row["bonus_coefficient"]) == (None, "", None)
+    assert (rows["代表丁"]["stage"], rows["代表丁"]["state_label"]) == ("manager_review", "manager review")
+    assert rows["代表丙"]["band"] == "S" and rows["代表丙"]["stage"] == "reviewed" and rows["代表丙"]["provisional"]
+    distribution = cycle_distribution(cycle)
+    assert (distribution["charted"], distribution["appraisals"]) == (1, 4)
+    assert distribution["not_charted"] == {"self_assessment": 2, "manager_review": 1, "not_completed": 0}
+
+    cycle_start_calibration(cycle=cycle, force=True, reason="按期")
+    cycle_close(cycle=cycle, force=True, reason="按期")
+    cycle.refresh_from_db()
+    rows = cycle_results(cycle)
+    assert [row["name"] for row in filter_results(rows, state="not_completed", sort="name")] == sorted(
+        ["代表丁", "经理乙", "总监甲"]
+    )  # fmt: skip
+    assert [row["name"] for row in filter_results(rows, sort="-final_score")][0] == "代表丙"
+    assert cycle_distribution(cycle)["not_charted"]["not_completed"] == 3
+    assert not any(row["provisional"] for row in rows)
 
 
 def test_opening_and_closing_are_set_based(team):

@@ -12,6 +12,10 @@ from tests.web.conftest import holder, login_for
 
 pytestmark = pytest.mark.django_db
 
+# The whole organisation is in these cycles and only a few people finish: HR goes ahead anyway, with a reason.
+FORCED_CALIBRATION = {"action": "start_calibration", "force": "1", "reason": "其余人员按期进入校准"}
+FORCED_CLOSE = {"action": "close", "force": "1", "reason": "截止日已过,未完成者按未完成处理"}
+
 
 @pytest.fixture
 def quarter(people, client_for):
@@ -25,7 +29,7 @@ def quarter(people, client_for):
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     cycle = AppraisalCycle.objects.get(name="2026-Q4")
-    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "open"}).status_code == 302
+    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "open", "confirm": "1"}).status_code == 302
     cycle.refresh_from_db()
     assert cycle.state == "open"
     appraisal = Appraisal.objects.get(cycle=cycle, employee=holder("销售代表"))
@@ -84,19 +88,21 @@ def test_a_whole_quarter_through_the_pages(quarter):
     appraisal.refresh_from_db()
     assert appraisal.reviewed is not None and appraisal.final_score is not None
 
-    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"}).status_code == 302
+    assert hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CALIBRATION).status_code == 302
     calibration = reverse("cycle-calibration", args=[cycle.pk])
     assert "<svg" in hr.get(calibration).content.decode()
-    response = hr.post(calibration, {"appraisal": appraisal.pk, "band": "A", "reason": "跨部门评价一般,校准为A。"})
+    response = hr.post(calibration, {"appraisal": appraisal.pk, "band": "A", "reason": "跨部门评价一般,校准为A。",
+                                     "note": "结合跨部门评价,等级定为A。"})  # fmt: skip
     assert response.status_code == 302
     appraisal.refresh_from_db()
     assert (appraisal.band, appraisal.band_reason) == ("A", "跨部门评价一般,校准为A。")
-    assert hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "close"}).status_code == 302
+    assert hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CLOSE).status_code == 302
     cycle.refresh_from_db()
     assert cycle.state == "closed"
 
     html = rep.get(page).content.decode()
-    assert 'id="result"' in html and "跨部门评价一般,校准为A。" in html and 'id="acknowledge"' in html
+    assert 'id="result"' in html and "结合跨部门评价,等级定为A。" in html and 'id="acknowledge"' in html
+    assert "跨部门评价一般,校准为A。" not in html, "the calibration reason is HR's"
     rep.post(
         page, {"action": "acknowledge", "objection": "", "revision": Appraisal.objects.get(pk=appraisal.pk).revision}
     )
@@ -153,8 +159,8 @@ def test_a_manager_cannot_open_an_appraisal_outside_their_team(quarter):
 
 def test_nothing_changes_after_the_cycle_closes(quarter):
     appraisal, cycle, hr = quarter["appraisal"], quarter["cycle"], quarter["hr"]
-    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"})
-    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "close"})
+    hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CALIBRATION)
+    hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CLOSE)
     rep = signed_in("rep_q4")
     page = reverse("appraisal-page", args=[appraisal.pk])
     html = rep.get(page).content.decode()
@@ -218,8 +224,8 @@ def test_typing_into_a_cycle_that_closed_meanwhile_is_refused_and_shown(quarter)
     rep = signed_in("rep_q4")
     page = reverse("appraisal-page", args=[appraisal.pk])
     revision = appraisal.revision
-    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"})
-    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "close"})
+    hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CALIBRATION)
+    hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CLOSE)
     response = rep.post(page, {"self_comment": "关闭前写的总结。", "revision": revision, "action": "save"})
     assert response.status_code == 409
     html = response.content.decode()
@@ -258,7 +264,7 @@ def test_a_band_moved_from_a_stale_page_is_refused(quarter):
     signed_in("manager_q4").post(reverse("appraisal-page", args=[appraisal.pk]), {
         **line_values(appraisal, "manager_score"), "feedback_date": "2027-01-12", "revision": appraisal.revision,
         "action": "submit"})  # fmt: skip
-    hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "start_calibration"})
+    hr.post(reverse("cycle-page", args=[cycle.pk]), FORCED_CALIBRATION)
     appraisal.refresh_from_db()
     url = reverse("cycle-calibration", args=[cycle.pk])
     stale = appraisal.revision
@@ -277,3 +283,19 @@ def test_results_download_only_as_spreadsheets(quarter):
     assert hr.get(reverse("cycle-results-export", args=[cycle.pk, "html"])).status_code == 404
     response = hr.get(reverse("cycle-results-export", args=[cycle.pk, "csv"]))
     assert response.status_code == 200 and "results-2026-Q4.csv" in response["Content-Disposition"]
+
+
+def test_the_live_total_only_updates_what_the_page_has(quarter):
+    """Every out-of-band part of the preview has its place on the page, or the browser reports an error."""
+    import re
+
+    appraisal = quarter["appraisal"]
+    page, url = reverse("appraisal-page", args=[appraisal.pk]), reverse("appraisal-preview", args=[appraisal.pk])
+    rep = signed_in("rep_q4")
+    for client, field in [(rep, "self_score"), (signed_in("manager_q4"), "manager_score")]:
+        ids = set(re.findall(r'\bid="([^"]+)"', client.get(page).content.decode()))
+        preview = client.post(url, line_values(appraisal, field)).content.decode()
+        swapped = re.findall(r'<[^>]*\bid="([^"]+)"[^>]*hx-swap-oob', preview)
+        assert swapped and set(swapped) <= ids, field
+        if client is rep:
+            rep.post(page, {**line_values(appraisal, field), "revision": appraisal.revision, "action": "submit"})
