@@ -108,7 +108,9 @@ def load_demo_cycles():
             cycle_start_calibration(cycle=cycle)
             top = Appraisal.objects.filter(cycle=cycle).order_by("-final_score", "employee__employee_no").first()
             appraisal_calibrate(
-                appraisal=top, band="A", reason="得分主要来自单一指标超额,结合跨部门评价,经校准会议讨论定为A。",
+                appraisal=top,
+                band="A",
+                reason="得分主要来自单一指标超额,结合跨部门评价,经校准会议讨论定为A。",
                 note="本季度销售额超额明显,其他指标与团队持平;校准会议按部门等级比例定为A。",
             )
             cycle_close(cycle=cycle)
