@@ -112,6 +112,11 @@ def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revis
             if name not in allowed_lines:
                 errors[f"lines[{index}].{name}"] = [_("You cannot change this field.")]
                 continue
+            try:
+                value = AppraisalLine._meta.get_field(name).to_python(value)
+            except ValidationError as error:
+                errors[f"lines[{index}].{name}"] = error.messages
+                continue
             problem = check_line_value(line, name, value)
             if problem:
                 errors[f"lines[{index}].{name}"] = [problem]

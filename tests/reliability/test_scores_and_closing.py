@@ -49,52 +49,62 @@ def _self_assessed(appraisal):
 
 
 @postgresql_only
-def test_scores_sent_while_hr_closes_are_saved_and_counted_or_refused_with_409(served):
+def test_reviews_sent_while_hr_closes_are_counted_or_refused_with_409(served):
+    """Each manager saves the scores, then submits; HR forces the close a third of the way through the stream.
+
+    Every request lands wholly before the close or is refused whole after it: a review submitted in time is a
+    result with its score, anything later leaves the appraisal not completed with what was saved kept as it was.
+    """
     reps, manager_token, hr_token = _team()
     cycle = make_cycle()
     cycle_open(cycle=cycle)
     appraisals = list(Appraisal.objects.filter(cycle=cycle, employee__in=reps).order_by("id"))
     for appraisal in appraisals:
         _self_assessed(appraisal)
-    cycle_start_calibration(cycle=cycle)
+    cycle_start_calibration(cycle=cycle, force=True, reason="Calibration starts on the agreed day; late reviews count.")
     rated = {a.pk: list(a.lines.filter(kind="rated").values_list("id", flat=True)) for a in appraisals}
     for _warm_up in range(4):  # both workers past their first, slow request
         assert served.get(f"/api/v1/appraisals/{appraisals[0].pk}/", token=manager_token)[0] == 200
 
-    started, some_saved, saved = threading.Barrier(PEOPLE + 1, timeout=30), threading.Event(), Counter()
+    started, some_submitted, submitted = threading.Barrier(PEOPLE + 1, timeout=30), threading.Event(), Counter()
     lock = threading.Lock()
 
-    def score(number):
+    def review(number):
         appraisal = appraisals[number]
         started.wait()
-        time.sleep(0.08 * number)  # a stream of scores, the close landing somewhere inside it
-        answer = served.send(
-            "PATCH", f"/api/v1/appraisals/{appraisal.pk}/", token=manager_token,
-            body={"lines": [{"id": line, "manager_score": 5} for line in rated[appraisal.pk]]},
-        )  # fmt: skip
-        if answer[0] == 200:
+        time.sleep(0.08 * number)  # a stream of reviews, the close landing somewhere inside it
+        lines = [{"id": line, "manager_score": 5} for line in rated[appraisal.pk]]
+        body = {"feedback_date": "2026-10-01", "lines": lines}
+        saved = served.send("PATCH", f"/api/v1/appraisals/{appraisal.pk}/", token=manager_token, body=body)[0]
+        sent = served.send("POST", f"/api/v1/appraisals/{appraisal.pk}/submit-review/", token=manager_token)[0]
+        if sent == 200:
             with lock:
-                saved["scores"] += 1
-                if saved["scores"] == PEOPLE // 3:  # HR closes a third of the way through
-                    some_saved.set()
-        return answer[0]
+                submitted["reviews"] += 1
+                if submitted["reviews"] == PEOPLE // 3:  # HR closes a third of the way through
+                    some_submitted.set()
+        return saved, sent
 
     def close():
         started.wait()
-        some_saved.wait(timeout=30)
-        return served.send("POST", f"/api/v1/appraisal-cycles/{cycle.pk}/close/", token=hr_token)[0]
+        some_submitted.wait(timeout=30)
+        body = {"force": True, "reason": "The quarter's results are due at the board."}
+        return served.send("POST", f"/api/v1/appraisal-cycles/{cycle.pk}/close/", token=hr_token, body=body)[0]
 
     with ThreadPoolExecutor(PEOPLE + 1) as pool:
         closing = pool.submit(close)
-        statuses = list(pool.map(score, range(PEOPLE)))
+        statuses = list(pool.map(review, range(PEOPLE)))
         assert closing.result() == 200
-    assert set(statuses) <= {200, 409} and statuses.count(200) >= PEOPLE // 3, statuses
-    for appraisal, status in zip(appraisals, statuses, strict=True):
+    assert set(statuses) <= {(200, 200), (200, 409), (409, 409)}, statuses
+    assert statuses.count((200, 200)) >= PEOPLE // 3, statuses
+    for appraisal, (saved, sent) in zip(appraisals, statuses, strict=True):
         stored = set(AppraisalLine.objects.filter(pk__in=rated[appraisal.pk]).values_list("manager_score", flat=True))
-        assert stored == ({5} if status == 200 else {None}), "saved means stored, refused means untouched"
+        assert stored == ({5} if saved == 200 else {None}), "saved means stored, refused means untouched"
         appraisal.refresh_from_db()
-        expected, _errors = appraisal_preview(appraisal=appraisal, role="hr", lines={})
-        assert appraisal.final_score == expected["final_score"], "the results are those of the saved scores"
+        if sent == 200:
+            expected, _errors = appraisal_preview(appraisal=appraisal, role="hr", lines={})
+            assert appraisal.state != "not_completed" and appraisal.final_score == expected["final_score"] is not None
+        else:
+            assert appraisal.state == "not_completed" and appraisal.final_score is None
     assert AppraisalCycle.objects.get(pk=cycle.pk).state == "closed"
     late = served.send("PATCH", f"/api/v1/appraisals/{appraisals[0].pk}/", token=manager_token, body={"lines": []})
     assert late[0] == 409
