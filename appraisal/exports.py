@@ -59,17 +59,18 @@ def _text(key, value):
     return str(value)
 
 
-def _rows(cycle):
-    for row in cycle_results(cycle):
+def _rows(cycle, role):
+    for row in cycle_results(cycle, role=role):
         yield [_value(key, row[key]) for key, _label in RESULT_COLUMNS]
 
 
-def results_csv(cycle):
+def results_csv(cycle, *, role="hr"):
+    """The results as CSV; for any role but HR the fields the visibility policy hides are empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([label for _key, label in RESULT_COLUMNS])
     keys = [key for key, _label in RESULT_COLUMNS]
-    for values in _rows(cycle):
+    for values in _rows(cycle, role):
         writer.writerow([_text(key, value) for key, value in zip(keys, values, strict=True)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -79,14 +80,15 @@ def _width(text):
     return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
 
 
-def results_xlsx(cycle):
+def results_xlsx(cycle, *, role="hr"):
+    """The results as a workbook; for any role but HR the fields the visibility policy hides are empty."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(cycle.name).translate(INVALID_IN_SHEET_TITLES)[:31] or "results"
     keys = [key for key, _label in RESULT_COLUMNS]
     sheet.append([label for _key, label in RESULT_COLUMNS])
     widths = [_width(label) for _key, label in RESULT_COLUMNS]
-    for values in _rows(cycle):
+    for values in _rows(cycle, role):
         sheet.append(values)
         for index, (key, value) in enumerate(zip(keys, values, strict=True)):
             widths[index] = max(widths[index], _width(_text(key, value)))

@@ -4,7 +4,9 @@ The team (tests/appraisal/conftest.py): 总监甲 (top, reviewed by HR) over 经
 """
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -164,6 +166,14 @@ def test_the_history_leaves_out_what_the_reader_may_not_read(team, cycle, client
     assert {"manager_score", "final_score"} <= hr_fields
 
 
+def _unpacked(content):
+    """The text of a download: a CSV as it is, a workbook's cells joined."""
+    if not content.startswith(b"PK"):
+        return content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row).encode()
+
+
 def test_band_reason_is_hr_s_alone_and_the_note_reaches_the_employee_after_close(
     team, cycle, clients, hr_api, granted_reader
 ):
@@ -180,7 +190,12 @@ def test_band_reason_is_hr_s_alone_and_the_note_reaches_the_employee_after_close
     assert (read["band_reason"], read["band_note"], read["band"]) == (None, "部门S比例超出指导线", "A")
     results = granted_reader.get(f"/api/v1/appraisal-cycles/{cycle.pk}/results/").json()["results"]
     assert {row["band_reason"] for row in results} == {None}
-    assert granted_reader.get(f"/api/v1/appraisal-cycles/{cycle.pk}/results/?format=csv").status_code == 403
+    for fmt in ("csv", "xlsx"):
+        download = granted_reader.get(f"/api/v1/appraisal-cycles/{cycle.pk}/results/?format={fmt}")
+        assert download.status_code == 200 and "王经理认为不够S".encode() not in _unpacked(download.content)
+        assert "部门S比例超出指导线".encode() in _unpacked(download.content)
+        hr_download = hr_api.get(f"/api/v1/appraisal-cycles/{cycle.pk}/results/?format={fmt}")
+        assert "王经理认为不够S".encode() in _unpacked(hr_download.content)
     people = granted_reader.get(f"/api/v1/appraisal-cycles/{cycle.pk}/distribution/").json()["total"]["people"]
     assert {person["reason"] for band in people.values() for person in band} == {None}
     hr_people = hr_api.get(f"/api/v1/appraisal-cycles/{cycle.pk}/distribution/").json()["total"]["people"]
