@@ -383,17 +383,6 @@ def appeal_list(user, *, state="", cycle=None, today=None):
     return appeals
 
 
-def appraisal_lines_by_appraisal(appraisal_ids):
-    lines = defaultdict(list)
-    rows = AppraisalLine.objects.filter(appraisal_id__in=appraisal_ids).order_by("appraisal_id", "order", "id")
-    for line in rows.values(
-        "id", "appraisal_id", "indicator", "name", "name_en", "dimension", "kind", "unit", "direction", "weight",
-        "target", "levels", "order", "actual", "self_score", "manager_score", "self_comment", "comment", "score",
-    ):  # fmt: skip
-        lines[line.pop("appraisal_id")].append(line)
-    return lines
-
-
 def progress_of(appraisal):
     """Where a person is in the quarter, in the four steps HR follows (or "not_completed", ended without a result)."""
     if appraisal.state == AppraisalState.NOT_COMPLETED:

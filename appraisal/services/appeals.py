@@ -50,6 +50,7 @@ def appeal_file(*, appraisal, grounds, user=None):
     )  # fmt: skip
     appeal.full_clean()
     appeal.save()
+    claim_revision(appraisal)  # the appraisal now shows its appeal: a copy read before is stale
     record_event([appraisal.pk], AppraisalAction.APPEAL_FILED, reason=appeal.grounds, user=user)
     return appeal
 
@@ -113,6 +114,11 @@ def _rescore(appraisal, lines):
             if name not in ("actual", "manager_score"):
                 errors[f"lines[{index}].{name}"] = [_("An appeal changes only the actual and the manager's score.")]
                 continue
+            try:
+                value = AppraisalLine._meta.get_field(name).to_python(value)
+            except ValidationError as error:
+                errors[f"lines[{index}].{name}"] = error.messages
+                continue
             problem = check_line_value(line, name, value)
             if problem:
                 errors[f"lines[{index}].{name}"] = [problem]
@@ -165,6 +171,7 @@ def appeal_decide(*, appeal, outcome, decision, user, band=None, lines=None, exp
         raise ValidationError(errors)
     locked_cycle(appeal.appraisal.cycle_id)
     appraisal = Appraisal.objects.select_for_update().get(pk=appeal.appraisal_id)
+    claim_revision(appraisal)  # the decision changes what the appraisal shows, whatever the outcome
     appeal.band_before, appeal.score_before = appraisal.band, appraisal.final_score
     if outcome == AppealOutcome.CHANGED:
         if lines:

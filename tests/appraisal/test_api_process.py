@@ -331,8 +331,11 @@ def test_an_appeal_is_filed_assigned_and_decided_changed(team, closed, clients, 
     assert clients["manager"].post(f"{_url(rep)}appeal/", {"grounds": "x"}, format="json").status_code == 403
     empty = clients["rep"].post(f"{_url(rep)}appeal/", {"grounds": "   "}, format="json")
     assert empty.status_code == 400 and list(empty.json()["errors"]) == ["grounds"]
+    tag_before = clients["rep"].get(_url(rep))["ETag"]
     filed = clients["rep"].post(f"{_url(rep)}appeal/", {"grounds": "大客户回款未计入"}, format="json")
     assert filed.status_code == 201, filed.json()
+    tag_filed = clients["rep"].get(_url(rep))["ETag"]
+    assert tag_filed != tag_before, "a copy read before the appeal is stale"
     appeal = filed.json()
     assert (appeal["appraisal"], appeal["state"], appeal["grounds"], appeal["overdue"]) == (
         rep.pk, "open", "大客户回款未计入", False,
@@ -367,6 +370,7 @@ def test_an_appeal_is_filed_assigned_and_decided_changed(team, closed, clients, 
     decided = brand.post(f"{url}decide/", {"outcome": "changed", "decision": "回款核实后调为A", "band": "A"},
                          format="json")  # fmt: skip
     assert decided.status_code == 200, decided.json()
+    assert clients["rep"].get(_url(rep))["ETag"] != tag_filed, "and so is one read before the decision"
     assert (decided.json()["state"], decided.json()["outcome"], decided.json()["band_before"],
             decided.json()["band_after"]) == ("decided", "changed", "S", "A")  # fmt: skip
     mine = clients["rep"].get(_url(rep)).json()
