@@ -428,7 +428,8 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
         role = self._results_role()
         wanted = request.query_params.get("format", "json")
         if wanted == "csv":
-            return _download(exports.results_csv(cycle, role=role), "text/csv; charset=utf-8", f"{cycle.name}-results.csv")
+            body = exports.results_csv(cycle, role=role)
+            return _download(body, "text/csv; charset=utf-8", f"{cycle.name}-results.csv")
         if wanted == "xlsx":
             return _download(
                 exports.results_xlsx(cycle, role=role),
