@@ -98,6 +98,17 @@ def employees_for(user, queryset):
     return _organisation_scope(user, queryset, path="position__department__path", own=lambda person: Q(pk=person.pk))
 
 
+def kpi_sets_for(user, queryset):
+    """HR and API readers: every KPI set. Others: the sets of the positions they may see (their targets included)."""
+    if reads_whole_organisation(user):
+        return queryset
+    from positions.models import Position
+
+    visible_positions = positions_for(user, Position.objects.all()).values("pk")
+    return queryset.filter(pk__in=queryset.model.positions.through.objects.filter(
+        position_id__in=visible_positions).values("kpiset_id"))  # fmt: skip
+
+
 # --- appraisals ------------------------------------------------------------------------------
 
 
@@ -286,6 +297,7 @@ _RULES = {
     "positions.Employee": employees_for,
     "appraisal.Appraisal": appraisals_for,
     "appraisal.AppraisalCycle": cycles_for,
+    "appraisal.KpiSet": kpi_sets_for,
 }
 
 

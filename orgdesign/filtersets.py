@@ -5,7 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IdFilter(django_filters.ModelChoiceFilter):
-    """Filter by the id of a related object; an unknown id is a 400 naming the parameter."""
+    """Filter by the id of a related object; an unknown id is a 400 naming the parameter.
+
+    Only ids the reader may see are known: a hidden object answers exactly as a missing one, so
+    filters cannot be used to find out which ids exist.
+    """
+
+    def get_queryset(self, request):
+        from orgdesign import access
+
+        queryset = super().get_queryset(request)
+        user = getattr(request, "user", None)
+        if user is None:
+            return queryset.none()
+        return access.visible(user, queryset)
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):

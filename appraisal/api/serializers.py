@@ -145,7 +145,11 @@ class AppraisalCycleSerializer(RowSerializer, StrictModelSerializer):
         Employee.objects.all(), "employee", allow_null=True, required=False,
         help_text="Employee id of who reviews the people whose position reports to nobody; null: HR does.",
     )  # fmt: skip
-    appraisal_count = fields.IntegerField(read_only=True, help_text="Appraisals in the cycle.")
+    appraisal_count = fields.IntegerField(
+        read_only=True,
+        help_text="Appraisals in the cycle; for anyone but HR (and those HR granted every appraisal), "
+        "those the reader may read.",
+    )
 
     class Meta:
         model = AppraisalCycle
@@ -162,7 +166,8 @@ class AppraisalCycleSerializer(RowSerializer, StrictModelSerializer):
             appeal_deadline="Last day an employee can appeal a result; closing makes it 14 days away at least.",
             opened="When it opened.", closed="When it closed.",
             results_released="When HR let employees read their results before closing; null if not.",
-            left_out="People in scope who got no appraisal when it opened, and why.",
+            left_out="People in scope who got no appraisal when it opened, and why; null for anyone but HR "
+            "(and those HR granted every appraisal).",
         )  # fmt: skip
 
 

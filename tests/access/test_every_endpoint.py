@@ -85,7 +85,7 @@ ENDPOINTS = [
     ("delete", "/api/v1/indicators/{indicator}/", None, LIBRARY_WRITE),
     ("get", "/api/v1/kpi-sets/", None, everyone(OK)),
     ("post", "/api/v1/kpi-sets/", {"code": "N5", "name": "新"}, LIBRARY_WRITE),
-    ("get", "/api/v1/kpi-sets/{kpi_set}/", None, everyone(OK)),
+    ("get", "/api/v1/kpi-sets/{kpi_set}/", None, ORG_READ),  # where its positions are
     ("put", "/api/v1/kpi-sets/{kpi_set}/", {"code": "X", "name": "X"}, LIBRARY_WRITE),
     ("patch", "/api/v1/kpi-sets/{kpi_set}/", {"name_en": "X"}, LIBRARY_WRITE),
     ("post", "/api/v1/kpi-sets/{kpi_set}/activate/", None, LIBRARY_WRITE),
@@ -153,7 +153,7 @@ def _ids(matrix):
         "position": Position.objects.get(title="渠道经理").pk,
         "person": Employee.objects.filter(position__title="渠道专员").order_by("employee_no").first().pk,
         "indicator": Indicator.objects.order_by("pk").first().pk,
-        "kpi_set": KpiSet.objects.order_by("pk").first().pk,
+        "kpi_set": KpiSet.objects.filter(positions__title="销售代表").order_by("pk").first().pk,
         "band": RatingBand.objects.get(code="D").pk,
         "cycle": AppraisalCycle.objects.get(name="2026-Q3").pk,
         "appraisal": matrix["appraisal_of"]["区域销售经理"].pk,
