@@ -30,9 +30,20 @@ class RevisedModel(TimeStampedModel):
 
 
 class ApiToken(models.Model):
-    """An API key for another system (or a person's script); a read-only one may never write."""
+    """An API key of a user, for another system or their own script; a read-only one may never write.
 
-    key = models.CharField(_("key"), max_length=40, primary_key=True)
+    Only the key's SHA-256 digest is stored: the key itself is shown once, to its owner, when the
+    token is made (`orgdesign.services.api_token_create`). Its first characters, `prefix`, are kept
+    in clear to tell tokens apart and to find the token of a key.
+    """
+
+    PREFIX_LENGTH = 8
+
+    prefix = models.CharField(
+        _("key prefix"), max_length=PREFIX_LENGTH, db_index=True, editable=False,
+        help_text=_("The first characters of the key, to tell tokens apart."),
+    )  # fmt: skip
+    digest = models.CharField(_("key digest"), max_length=64, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
@@ -41,11 +52,13 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        ordering = ["-created", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self):
-        return f"{self.name or self.user} ({_('read-only') if self.read_only else _('read-write')})"
+        kind = _("read-only") if self.read_only else _("read-write")
+        return f"{self.name or self.user} ({self.prefix}…, {kind})"
 
 
 class Deletion(models.Model):

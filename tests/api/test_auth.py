@@ -7,14 +7,16 @@ from tests.factories import make_position, make_unit
 pytestmark = pytest.mark.django_db
 
 
-def test_a_login_gets_a_token_that_authenticates(anon_api, hr_user):
+def test_a_login_gets_a_new_token_each_time_and_each_authenticates(anon_api, hr_user):
     response = anon_api.post("/api/v1/auth/token/", {"username": "hr", "password": "hr-password-1"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
     again = anon_api.post("/api/v1/auth/token/", {"username": "hr", "password": "hr-password-1"}, format="json")
-    assert again.json()["token"] == token
-    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert anon_api.get("/api/v1/departments/").status_code == 200
+    assert again.json()["token"] != token, "keys are stored hashed: an earlier one cannot be given back"
+    assert list(ApiToken.objects.filter(user=hr_user).values_list("name", flat=True)) == ["login", "login"]
+    for key in (token, again.json()["token"]):
+        anon_api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert anon_api.get("/api/v1/departments/").status_code == 200
 
 
 def test_a_wrong_password_gets_401_in_json(anon_api, hr_user):
@@ -87,5 +89,5 @@ def test_a_user_without_model_permissions_cannot_write(plain_api):
 def test_the_command_issues_a_read_only_token(hr_user, capsys):
     call_command("create_api_token", "hr", "--read-only", "--name", "BI")
     key = capsys.readouterr().out.strip()
-    token = ApiToken.objects.get(key=key)
+    token = ApiToken.objects.get(prefix=key[:8])
     assert (token.read_only, token.name, token.user) == (True, "BI", hr_user)
