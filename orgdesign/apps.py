@@ -9,3 +9,6 @@ class OrgdesignConfig(AppConfig):
 
     def ready(self):
         from orgdesign import lookups  # noqa: F401  (registers `__among`)
+        from orgdesign.text import protect_models
+
+        protect_models()  # every text field of our models refuses control characters

@@ -9,6 +9,8 @@ them: "92.5", not 92.5, so no digit is lost to floating point on the way.
 
 from rest_framework import serializers
 
+from orgdesign.text import MULTI_LINE_TEXT, PlainTextValidator
+
 
 class _Text:
     def to_internal_value(self, data):
@@ -18,7 +20,15 @@ class _Text:
 
 
 class CharField(_Text, serializers.CharField):
+    """Text. One built from a model field has that field's validators; any other (a reason, a decision)
+    refuses control characters (`orgdesign.text`)."""
+
     default_error_messages = {"invalid": "Expected text."}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if not any(isinstance(v, PlainTextValidator) for v in self.validators):
+            self.validators.append(MULTI_LINE_TEXT)
 
 
 class EmailField(_Text, serializers.EmailField):

@@ -1,0 +1,19 @@
+"""Stored text without control characters, as the fields now require (`orgdesign.text`).
+
+Single-line fields get a space for a tab or line break; every other control character is
+dropped. Only rows that hold one are changed.
+"""
+
+from django.db import migrations
+
+from orgdesign.text import clean_app
+
+
+def clean(apps, schema_editor):
+    clean_app(apps, schema_editor, "analytics")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("analytics", "0002_raci_permissions")]
+
+    operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
