@@ -4,14 +4,19 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from orgdesign.spreadsheet import FORMULA_START
+from orgdesign.spreadsheet import (
+    FORMULA_START,
+    BoundedWorkbook,
+    ReadingBudget,
+    SpreadsheetRefused,
+    check_workbook_archive,
+)
 from orgdesign.transfer.layout import BOOL, BY_NAME, DATE, DECIMAL, INT, SHEETS
 
 TRUE_WORDS = {"true", "yes", "y", "1", "是", "x"}
@@ -151,64 +156,69 @@ class FormulaCell(str):
     """A cell holding a formula (kept apart so it is refused, never evaluated or stored)."""
 
 
-def read(data, filename="", *, sheet=None):
-    """({sheet: [row dicts with `_row`]}, [Problem]) from the bytes of an XLSX or CSV file."""
-    problems = []
+def _refused(error):
+    return ImportRefused([Problem(error.sheet, error.row, None, error.message)])
+
+
+def check_upload(data, filename="", *, sheet=None):
+    """Refuse at once a file that is empty, too large, not a spreadsheet, or a zip that is no workbook or would
+    unpack too far (only the zip's directory is read). The request that receives an upload calls this, wherever
+    the reading then runs; `read` calls it too."""
+    if not data:
+        raise ImportRefused([Problem("", None, None, _("The file is empty."))])
     if len(data) > max_bytes():
         limit = max_bytes() // (1024 * 1024)
         raise ImportRefused([Problem("", None, None, _("The file is larger than %(limit)s MB.") % {"limit": limit})])
     if data[:2] == b"PK":
-        return _read_xlsx(data, problems)
-    if filename.lower().endswith(".csv") or sheet:
+        try:
+            check_workbook_archive(data)
+        except SpreadsheetRefused as error:
+            raise _refused(error) from None
+    elif not (filename.lower().endswith(".csv") or sheet):
+        raise ImportRefused(
+            [Problem("", None, None, _("This is not a spreadsheet: send an .xlsx workbook or a .csv file."))]
+        )
+
+
+def read(data, filename="", *, sheet=None):
+    """({sheet: [row dicts with `_row`]}, [Problem]) from the bytes of an XLSX or CSV file, read within the
+    IMPORT_MAX_* limits (see orgdesign.spreadsheet)."""
+    check_upload(data, filename, sheet=sheet)
+    problems = []
+    try:
+        if data[:2] == b"PK":
+            return _read_xlsx(data, problems)
         return _read_csv(data, filename, sheet, problems)
-    raise ImportRefused(
-        [Problem("", None, None, _("This is not a spreadsheet: send an .xlsx workbook or a .csv file."))]
-    )
+    except SpreadsheetRefused as error:
+        raise _refused(error) from None
+
+
+def _values(cells):
+    return [FormulaCell(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value for cell in cells]
 
 
 def _read_xlsx(data, problems):
-    from openpyxl import load_workbook
-
-    try:
-        expanded = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except zipfile.BadZipFile as error:
-        raise ImportRefused([Problem("", None, None, _("This is not a readable .xlsx workbook (%(error)s).")
-                                     % {"error": error})]) from None  # fmt: skip
-    if expanded > 25 * max_bytes():
-        raise ImportRefused([Problem("", None, None, _("The workbook unpacks to more than %(limit)s MB.")
-                                     % {"limit": 25 * max_bytes() // (1024 * 1024)})])  # fmt: skip
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportRefused([Problem("", None, None, _("This is not a readable .xlsx workbook (%(error)s).")
-                                     % {"error": error})]) from None  # fmt: skip
     result = {}
     known = [s.name for s in SHEETS]
-    for worksheet in workbook.worksheets:
-        name = worksheet.title.strip()
-        if name not in BY_NAME:
-            problems.append(
-                Problem(name, None, None, _("Unknown sheet; a workbook has the sheets %(sheets)s.")
-                        % {"sheets": ", ".join(known)})
-            )  # fmt: skip
-            continue
-        iterator = worksheet.iter_rows()
-        try:
-            header_cells = next(iterator)
-        except StopIteration:
-            continue
-        header = _check_header(name, [cell.value for cell in header_cells], problems)
-        raw_rows = []
-        try:
-            for number, cells in enumerate(iterator, start=2):
-                raw_rows.append((number, [
-                    FormulaCell(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value for cell in cells
-                ]))  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - openpyxl reads lazily; a damaged sheet fails here
-            raise ImportRefused([Problem(name, len(raw_rows) + 2, None, _("The sheet cannot be read (%(error)s).")
-                                         % {"error": error})]) from None  # fmt: skip
-        result[name] = _rows(name, header, raw_rows, problems)
-    workbook.close()
+    with BoundedWorkbook(data) as workbook:
+        for worksheet in workbook.worksheets:
+            name = worksheet.title.strip()
+            if name not in BY_NAME:
+                problems.append(
+                    Problem(name, None, None, _("Unknown sheet; a workbook has the sheets %(sheets)s.")
+                            % {"sheets": ", ".join(known)})
+                )  # fmt: skip
+                continue
+            rows = workbook.rows(worksheet)
+            first = next(rows, None)
+            if first is None:
+                continue
+            header = [cell.value for cell in first[1]]
+            while header and (header[-1] is None or not str(header[-1]).strip()):
+                header.pop()  # the columns without a heading are not read
+            header = _check_header(name, header, problems)
+            width = len(header)
+            result[name] = _rows(name, header, ((number, _values(cells[:width])) for number, cells in rows), problems)
     if not result and not problems:
         problems.append(Problem("", None, None, _("The workbook has none of the sheets %(sheets)s.")
                                 % {"sheets": ", ".join(known)}))  # fmt: skip
@@ -228,6 +238,7 @@ def _read_csv(data, filename, sheet, problems):
         raise ImportRefused(
             [Problem(name, None, None, _("This is not a spreadsheet: send an .xlsx workbook or a .csv file."))]
         )
+    budget = ReadingBudget()
     reader = csv.reader(io.StringIO(text))
     try:
         header = _check_header(name, next(reader), problems)
@@ -238,7 +249,10 @@ def _read_csv(data, filename, sheet, problems):
             [Problem(name, 1, None, _("The CSV cannot be read (%(error)s).") % {"error": error})]
         ) from None
     try:
-        raw_rows = [(n, row) for n, row in enumerate(reader, start=2)]
+        raw_rows = []
+        for number, row in enumerate(reader, start=2):
+            budget.count_row(name, number)
+            raw_rows.append((number, row))
     except csv.Error as error:
         raise ImportRefused(
             [Problem(name, None, None, _("The CSV cannot be read (%(error)s).") % {"error": error})]
