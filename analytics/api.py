@@ -1,11 +1,9 @@
 """API of the organisation-design analyses."""
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,8 +19,10 @@ from analytics.selectors import (
 from analytics.structure import SPAN_BANDS
 from analytics.structure_exports import XLSX, headcount_xlsx, spans_and_layers_xlsx
 from orgdesign.api.pagination import OrgPagination
+from orgdesign.api.permissions import AccessPermission
 from orgdesign.api.renderers import FastJSONRenderer
 from orgdesign.api.views import VisibleUnitField
+from orgdesign.downloads import content_disposition
 
 
 class ScopeQuerySerializer(serializers.Serializer):
@@ -68,8 +68,9 @@ class OverlapFindingSerializer(serializers.Serializer):
 
 
 class DutyOverlapView(APIView):
+    access_resource = "analytics"
     renderer_classes = [FastJSONRenderer]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AccessPermission]
 
     @extend_schema(
         summary="Duties of different positions that say nearly the same thing",
@@ -197,8 +198,10 @@ XLSX_RESPONSE = {(200, XLSX): OpenApiTypes.BINARY}
 class StructureView(APIView):
     """Base of the structure analyses: the unit asked for, among those the user may see."""
 
+    access_resource = "analytics"
+
     renderer_classes = [FastJSONRenderer]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AccessPermission]
 
     def unit(self, request):
         query = ScopeQuerySerializer(data=request.query_params, context={"request": request})
@@ -208,7 +211,7 @@ class StructureView(APIView):
 
 def _workbook(content, name):
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 

@@ -2,13 +2,13 @@
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from analytics.api import ScopeQuerySerializer
 from analytics.lint import RULES, Severity, by_unit, counts, lint
 from analytics.selectors import positions_in_scope
 from orgdesign.api.pagination import OrgPagination
+from orgdesign.api.permissions import AccessPermission
 from orgdesign.api.renderers import FastJSONRenderer
 
 
@@ -46,8 +46,9 @@ class LintUnitSerializer(serializers.Serializer):
 
 
 class DescriptionLintView(APIView):
+    access_resource = "analytics"
     renderer_classes = [FastJSONRenderer]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AccessPermission]
 
     @extend_schema(
         summary="Position descriptions checked against the rules of writing one",

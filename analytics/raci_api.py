@@ -1,7 +1,6 @@
 """API of cross-unit processes and their RACI matrices."""
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -15,11 +14,13 @@ from analytics.raci import process_matrix, process_steps
 from analytics.raci_exports import XLSX, process_matrix_xlsx
 from analytics.services import process_delete, process_write
 from departments.models import Department
+from orgdesign import access
 from orgdesign.api import fields
 from orgdesign.api.fields import StrictModelSerializer
 from orgdesign.api.renderers import FastJSONRenderer
 from orgdesign.api.serializers import RowSerializer, related_field
 from orgdesign.api.viewsets import HistoryMixin, OrgViewSet
+from orgdesign.downloads import content_disposition
 from positions.models import Position
 
 
@@ -96,6 +97,7 @@ CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused wi
 class ProcessViewSet(HistoryMixin, OrgViewSet):
     """Everyone signed in reads processes (assignments of the positions they may see); HR writes them."""
 
+    access_resource = "processes"
     detail_from_row = True  # no permission looks at the object
     queryset = Process.objects.all()
     serializer_class = ProcessSerializer
@@ -129,8 +131,15 @@ class ProcessViewSet(HistoryMixin, OrgViewSet):
         return [
             (Process.history.filter(id=obj.pk), "process"),
             (ProcessStep.history.filter(process_id=obj.pk), "step"),
-            (RaciAssignment.history.filter(step_id__in=step_ids), "RACI assignment"),
+            (self._visible_assignments(RaciAssignment.history.filter(step_id__in=step_ids)), "RACI assignment"),
         ]
+
+    def _visible_assignments(self, history):
+        """Assignments of the positions the reader may see: the rest of the trail is not theirs to read."""
+        user = self.request.user
+        if access.reads_whole_organisation(user):
+            return history
+        return history.filter(position_id__in=access.visible(user, Position.objects.all()).values("pk"))
 
     @extend_schema(
         summary="The RACI matrix of a process",
@@ -146,7 +155,7 @@ class ProcessViewSet(HistoryMixin, OrgViewSet):
         matrix = process_matrix(process, user=request.user)
         if request.query_params.get("format") == "xlsx":
             response = HttpResponse(process_matrix_xlsx(process, matrix), content_type=XLSX)
-            response["Content-Disposition"] = content_disposition_header(True, f"RACI-{process.code}.xlsx")
+            response["Content-Disposition"] = content_disposition(f"RACI-{process.code}.xlsx")
             return response
         return Response({"process": process.pk, "revision": process.revision, **matrix})
 

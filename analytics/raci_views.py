@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,6 +20,7 @@ from analytics.services import process_delete, process_write
 from departments.models import Department
 from departments.selectors import tree_order
 from orgdesign import access
+from orgdesign.downloads import content_disposition
 from orgdesign.exceptions import ConcurrentUpdate
 from positions.models import Position
 
@@ -29,7 +29,7 @@ _STEP_KEY = re.compile(r"^steps\[(\d+)\]")
 
 
 def _require_hr(user):
-    if not access.is_hr(user):
+    if not access.can(user, "write", "processes"):
         raise PermissionDenied(_("Only HR edits cross-unit processes."))
 
 
@@ -187,7 +187,7 @@ class ProcessMatrixXlsxView(LoginRequiredMixin, View):
         process = get_object_or_404(Process, pk=pk)
         content = process_matrix_xlsx(process, process_matrix(process, user=request.user))
         response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(True, f"RACI-{process.code}.xlsx")
+        response["Content-Disposition"] = content_disposition(f"RACI-{process.code}.xlsx")
         return response
 
 

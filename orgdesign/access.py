@@ -8,7 +8,6 @@ they hold, so they follow the organisation as it changes. Lists are filtered in 
 never after it; a user gets 404 for what they may not see.
 """
 
-from django.contrib.auth.models import Group
 from django.db.models import Q
 from guardian.shortcuts import get_objects_for_user
 
@@ -166,121 +165,41 @@ def appraisal_role(user, appraisal):
     return None
 
 
-# --- keeping object permissions in step with the organisation ---------------------------------
+# --- what each role may do with each kind of resource: the declared policy -------------------
 
 
-def grant_appraisal_permissions(appraisal_ids):
-    """Rebuild the object permissions of these appraisals from who they belong to now.
-
-    The subject's login may view; the reviewer's login may view and change. Set-based: one
-    DELETE and one INSERT per batch, in the caller's transaction.
-    """
-    from django.contrib.auth.models import Permission
-
-    from appraisal.models import Appraisal, AppraisalUserPermission
-
-    ids = list(appraisal_ids)
-    if not ids:
-        return
-    perms = dict(
-        Permission.objects.filter(
-            content_type__app_label="appraisal", codename__in=["view_appraisal", "change_appraisal"]
-        ).values_list("codename", "id")
-    )
-    AppraisalUserPermission.objects.filter(content_object_id__in=ids).delete()
-    rows = []
-    for appraisal_id, subject_user, reviewer_user in Appraisal.objects.filter(pk__in=ids).values_list(
-        "id", "employee__user_id", "reviewer__user_id"
-    ):
-        if subject_user is not None:
-            rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=subject_user,
-                                                permission_id=perms["view_appraisal"]))  # fmt: skip
-        if reviewer_user is not None:
-            if reviewer_user != subject_user:
-                rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=reviewer_user,
-                                                    permission_id=perms["view_appraisal"]))  # fmt: skip
-            rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=reviewer_user,
-                                                permission_id=perms["change_appraisal"]))  # fmt: skip
-    from appraisal.models import Appeal
-
-    for appraisal_id, decider in Appeal.objects.filter(
-        appraisal_id__in=ids, state="open", decider__isnull=False
-    ).values_list("appraisal_id", "decider_id"):
-        rows.append(AppraisalUserPermission(content_object_id=appraisal_id, user_id=decider,
-                                            permission_id=perms["view_appraisal"]))  # fmt: skip
-    AppraisalUserPermission.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+def signed_in(user):
+    return user.is_authenticated
 
 
-def follow_organisation(*, employees=(), positions=()):
-    """After people or positions change: roles, reviewers and appraisal permissions follow.
-
-    `employees` and `positions` are objects with `pk` (and, for people, `position_id`).
-
-    - a login holding an active position is in the employee role; holding one others report to
-      puts it in the manager role, and leaving it takes the role away;
-    - in cycles not yet closed, the appraisals of the people concerned (and of those who report
-      to their positions) get their reviewer resolved again and their permissions rebuilt.
-    Closed cycles keep who reviewed them.
-    """
-    from appraisal.choices import CycleState
-    from appraisal.models import Appraisal
-    from appraisal.services import reassign_reviewers
-    from positions.models import Employee, Position
-
-    appraised = Appraisal.objects.exists()
-    if not appraised and not Employee.objects.filter(user__isnull=False).exists():
-        return  # no login to give a role to and no appraisal to reassign (a new organisation, a first import)
-    employee_ids = {e.pk for e in employees}
-    position_ids = {p.pk for p in positions} | {e.position_id for e in employees if e.position_id}
-    superiors = Position.objects.filter(pk__among=position_ids, reports_to__isnull=False).values_list(
-        "reports_to", flat=True
-    )
-    position_ids |= set(superiors)
-    position_ids |= set(Position.objects.filter(reports_to__among=position_ids).values_list("pk", flat=True))
-    people = Employee.objects.filter(
-        Q(pk__among=employee_ids) | Q(position_id__among=position_ids), user__isnull=False
-    ).select_related("user")
-    manager_positions = set(
-        Position.objects.filter(
-            subordinates__isnull=False, pk__among=position_ids | {e.position_id for e in employees}
-        ).values_list("pk", flat=True)
-    )
-    groups = {g.name: g for g in Group.objects.filter(name__among=[EMPLOYEE, DEPARTMENT_MANAGER])}
-    for person in people:
-        if person.user is None:
-            continue
-        _set_membership(person.user, groups.get(EMPLOYEE), person.active and person.position_id is not None)
-        _set_membership(person.user, groups.get(DEPARTMENT_MANAGER),
-                        person.active and person.position_id in manager_positions)  # fmt: skip
-    if not appraised:
-        return
-    affected = Appraisal.objects.exclude(cycle__state=CycleState.CLOSED).filter(
-        Q(employee_id__among=employee_ids) | Q(reviewer_id__among=employee_ids) | Q(position_id__among=position_ids)
-    )
-    ids = list(affected.values_list("pk", flat=True))
-    reassign_reviewers(ids)
-    own = Appraisal.objects.filter(
-        Q(employee_id__among=employee_ids) | Q(reviewer_id__among=employee_ids), cycle__state=CycleState.CLOSED
-    )
-    grant_appraisal_permissions(ids + list(own.values_list("pk", flat=True)))
+def nobody(user):
+    return False
 
 
-def _set_membership(user, group, member):
-    if group is None:
-        return
-    if member:
-        user.groups.add(group)
-    else:
-        user.groups.remove(group)
+# resource -> action -> predicate of the user. "read" covers lists, details, history and the
+# resource's downloads (the rows are then cut down by `visible`); "write" creates, changes,
+# deletes and runs the resource's actions. Resources whose writes depend on the object
+# (appraisals, appeals) let every signed-in user through here and decide per object in their
+# services, through `appraisal_role` and `appraisal.visibility`.
+POLICY = {
+    "organisation": {"read": signed_in, "write": is_hr},  # units, positions, people, descriptions
+    "processes": {"read": signed_in, "write": is_hr},  # cross-unit processes and their RACI
+    "library": {"read": signed_in, "write": is_hr},  # indicators, KPI sets, rating bands
+    "cycles": {"read": signed_in, "write": is_hr, "results": sees_all_appraisals},
+    "appraisals": {"read": signed_in, "write": signed_in},
+    "appeals": {"read": signed_in, "write": signed_in},
+    "analytics": {"read": signed_in, "write": nobody},
+    "organisation export": {"read": reads_whole_organisation, "write": nobody},
+    "organisation transfer": {"read": is_hr, "write": is_hr},  # the import and export pages
+    "cycle management": {"read": is_hr, "write": is_hr},  # the cycle, calibration and results pages
+    "appeal management": {"read": is_hr, "write": is_hr},  # the list of every appeal
+}
 
 
-def forget_login(user_id):
-    """A login no longer tied to a person loses the roles and appraisal permissions it had through them."""
-    from appraisal.models import AppraisalUserPermission
-
-    groups = Group.objects.filter(name__in=[EMPLOYEE, DEPARTMENT_MANAGER])
-    Group.user_set.through.objects.filter(user_id=user_id, group__in=groups).delete()
-    AppraisalUserPermission.objects.filter(user_id=user_id).exclude(content_object__cycle__state="closed").delete()
+def can(user, action, resource):
+    """Whether `user` may `action` ("read", "write" or a resource's own action) on `resource` of POLICY."""
+    rule = POLICY[resource].get(action)
+    return bool(rule is not None and user.is_authenticated and rule(user))
 
 
 def visible(user, queryset):

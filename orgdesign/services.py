@@ -1,5 +1,7 @@
 """Service helpers shared by the apps' services."""
 
+import hashlib
+import hmac
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -67,6 +69,34 @@ def record_deletion(obj, *, resource):
     Deletion.objects.create(resource=resource, object_id=obj.pk, code=getattr(obj, "code", "") or "")
 
 
+def api_token_digest(key):
+    """What is stored of a key: its SHA-256, hex. A key is 160 random bits, so no slow hash is needed."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def api_token_create(*, user, name="", read_only=False):
-    """Issue a new API token for `user`."""
-    return ApiToken.objects.create(key=secrets.token_hex(20), user=user, name=name, read_only=read_only)
+    """Issue a new API token to `user`, who asked for it (the admin, the token endpoint, the command).
+
+    The returned token carries its key in clear as `.key`, this once: only the digest is stored.
+    Keys look as they always have (40 hex digits), so systems that keep them need no change.
+    """
+    key = secrets.token_hex(20)
+    token = ApiToken(
+        user=user, name=name, read_only=read_only, prefix=key[: ApiToken.PREFIX_LENGTH], digest=api_token_digest(key)
+    )
+    token.full_clean()
+    token.save()
+    token.key = key
+    return token
+
+
+def api_token_authenticate(key):
+    """The token whose key `key` is, with its user, or None; digests are compared in constant time."""
+    if len(key) <= ApiToken.PREFIX_LENGTH:
+        return None
+    digest = api_token_digest(key)
+    found = None
+    for token in ApiToken.objects.select_related("user").filter(prefix=key[: ApiToken.PREFIX_LENGTH]):
+        if hmac.compare_digest(token.digest, digest):
+            found = token
+    return found

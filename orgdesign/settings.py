@@ -5,6 +5,8 @@ variable (see `.env.example`). Production is safe by default: DEBUG is off unles
 for, and with DEBUG off the secure cookie and HTTPS settings are on.
 """
 
+import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -114,7 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "orgdesign.security.LoginAttemptBackend",  # axes: refuses locked logins
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -126,12 +128,34 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# Failed logins: after AXES_FAILURE_LIMIT failures for one username (or from one address) logins are locked
-# until HR unlocks it (admin "Access attempts", or `manage.py axes_reset_username NAME`).
+# Failed logins (django-axes; orgdesign/security.py). After AXES_FAILURE_LIMIT failures of one username from one
+# address, that username is locked from that address: for AXES_COOLOFF_MINUTES the first time, twice as long for
+# each earlier lock of the pair within a day, at most AXES_COOLOFF_MAX_MINUTES. HR can unlock sooner (admin
+# "Access attempts", or `manage.py axes_reset_username NAME`). The browser logins and POST /api/v1/auth/token/
+# follow the same rules.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "orgdesign.security.cool_off"
+AXES_COOLOFF_FIRST = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "5")))
+AXES_COOLOFF_MAX = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MAX_MINUTES", str(24 * 60))))
+AXES_COOLOFF_MEMORY = datetime.timedelta(days=1)  # earlier locks within this long make the next one longer
+AXES_USE_ATTEMPT_EXPIRATION = True  # each pair's failures expire on their own, not at another pair's cool-off
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # its rows marked "locked out" are the record of earlier locks
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends on time, whatever is tried meanwhile
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "orgdesign.security.lockout_response"
+# The client's address is REMOTE_ADDR; X-Forwarded-For is read only when REMOTE_ADDR is one of these proxies
+# (comma-separated addresses or networks, e.g. "10.0.0.5,192.168.10.0/24"); the API throttle uses it too.
+AXES_CLIENT_IP_CALLABLE = "orgdesign.security.client_ip"
+TRUSTED_PROXIES = [str(ipaddress.ip_network(proxy, strict=False)) for proxy in env_list("TRUSTED_PROXIES")]
 
 # Spreadsheet imports: the largest file accepted, and where uploads wait between check and apply.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "20")) * 1024 * 1024
+# How far reading one upload may go (orgdesign/spreadsheet.py): rows in all its sheets, megabytes its workbook
+# unpacks to, seconds. 10,000 positions with 12,000 people are 133,000 rows and 53 MB unpacked, read in 15-35 s.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "200")) * 1024 * 1024
+IMPORT_MAX_SECONDS = int(os.environ.get("IMPORT_MAX_SECONDS", "60"))
 
 # Backups (`manage.py backup`) keep times to the microsecond.
 SERIALIZATION_MODULES = {"backup": "orgdesign.backup_format"}
@@ -144,10 +168,6 @@ DESCRIPTION_MAX_AGE_DAYS = int(os.environ.get("DESCRIPTION_MAX_AGE_DAYS", "365")
 APPEAL_DAYS = int(os.environ.get("APPEAL_DAYS", "14"))
 APPEAL_DECISION_DAYS = int(os.environ.get("APPEAL_DECISION_DAYS", "14"))
 IMPORT_FOLDER = BASE_DIR / "var" / "imports"
-AXES_COOLOFF_TIME = None
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "orgdesign.security.lockout_response"
 
 # Only our own files: no inline script, no other origin.
 CONTENT_SECURITY_POLICY = {
@@ -186,6 +206,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language picked in the switch is remembered for a year (a browser-session cookie by default).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Only the server reads it (the switch is a form), so scripts cannot; sent over HTTPS only in production.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -220,6 +243,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["orgdesign.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE", "6000/min")},
 }
+
+# The API's schema (/api/schema/) and docs page (/api/docs/) need a login unless this is set.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "orgdesign API",

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from orgdesign import views
 from orgdesign.transfer.views import TransferView
@@ -20,8 +23,18 @@ urlpatterns = [
     path("admin/transfer/", admin.site.admin_view(TransferView.as_view()), name="admin-transfer"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("orgdesign.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]
+
+# The API's schema and its docs page: for signed-in users (a session or a token) unless API_DOCS_PUBLIC.
+if settings.API_DOCS_PUBLIC:
+    schema_view = SpectacularAPIView.as_view(permission_classes=[AllowAny])
+    docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[AllowAny])
+else:
+    schema_view = SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])
+    docs_view = login_required(SpectacularSwaggerSplitView.as_view(url_name="schema"))
+urlpatterns += [
+    path("api/schema/", schema_view, name="schema"),
+    path("api/docs/", docs_view, name="api-docs"),
 ]
 
 handler400 = "orgdesign.api.exceptions.handler400"

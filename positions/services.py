@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgdesign import access
+from orgdesign import grants
 from orgdesign.choices import ChangeSource
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
+from orgdesign.text import refuse_control_characters
 from positions.choices import DraftState
 from positions.models import Authority, DescriptionDraft, DescriptionVersion, Duty, Employee, Position, WorkStandard
 from positions.selectors import description_snapshot, draft_editor_ids, draft_snapshot
@@ -49,7 +50,7 @@ def position_save(*, position, expected_revision=None):
     position.save()
     if position.pk is not None and before != position.reports_to_id:
         old_superior = Position.objects.filter(pk=before).first()
-        access.follow_organisation(positions=[position] + ([old_superior] if old_superior else []))
+        grants.follow_organisation(positions=[position] + ([old_superior] if old_superior else []))
     return position
 
 
@@ -80,7 +81,7 @@ def position_delete(*, position, expected_revision=None):
     superior = position.reports_to
     position.delete()
     if superior is not None:
-        access.follow_organisation(positions=[superior])
+        grants.follow_organisation(positions=[superior])
 
 
 @transaction.atomic
@@ -124,9 +125,9 @@ def employee_save(*, employee, expected_revision=None):
     now = {"position_id": employee.position_id, "active": employee.active, "user_id": employee.user_id}
     if before != now:
         old_position = Position.objects.filter(pk=(before or {}).get("position_id")).first()
-        access.follow_organisation(employees=[employee], positions=[old_position] if old_position else [])
+        grants.follow_organisation(employees=[employee], positions=[old_position] if old_position else [])
         if before and before["user_id"] not in (None, employee.user_id):
-            access.forget_login(before["user_id"])
+            grants.forget_login(before["user_id"])
     return employee
 
 
@@ -148,7 +149,7 @@ def employee_delete(*, employee, expected_revision=None):
     position = employee.position
     employee.delete()
     if position is not None:
-        access.follow_organisation(positions=[position])
+        grants.follow_organisation(positions=[position])
 
 
 def _reconcile(position, model, items, what):
@@ -255,6 +256,11 @@ def _clean_content(position, content):
         {},
         {"purpose": str(content.get("purpose") or ""), "purpose_en": str(content.get("purpose_en") or "")},
     )
+    for name in ("purpose", "purpose_en"):
+        try:
+            Position._meta.get_field(name).run_validators(clean[name])
+        except ValidationError as error:
+            errors[name] = error.messages
     models = {"duties": Duty, "authorities": Authority, "standards": WorkStandard}
     for kind, model in models.items():
         items = content.get(kind) or []
@@ -391,6 +397,7 @@ def description_draft_submit(*, draft, expected_revision=None):
 @transaction.atomic
 def description_draft_return(*, draft, reviewer, comment, expected_revision=None):
     """Send the draft back to its author with a comment saying what to change."""
+    refuse_control_characters(comment=comment)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what should change; the comment goes back to the author.")})
     draft = _locked_draft(draft)

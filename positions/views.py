@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from analytics.lint import position_findings
 from analytics.raci import position_raci_roles
 from orgdesign import access
+from orgdesign.downloads import content_disposition
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 from positions import documents
 from positions.choices import DutyCategory
@@ -243,6 +244,10 @@ class DescriptionReviewView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.position = visible_position(request.user, kwargs["pk"])
+            if not (
+                access.can_review_description(request.user, self.position) or access.can_edit_descriptions(request.user)
+            ):
+                raise PermissionDenied(_("You do not review this description."))
             self.draft = DescriptionDraft.objects.filter(position=self.position).select_related("author").first()
             if self.draft is None:
                 messages.info(request, _("There is no draft of this description to review."))
@@ -375,9 +380,7 @@ def _docx_response(document, filename):
     response = HttpResponse(
         document, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

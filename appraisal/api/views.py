@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from appraisal import exports, visibility
@@ -87,17 +86,20 @@ from appraisal.services import (
     set_problems,
 )
 from orgdesign import access
-from orgdesign.api.permissions import ReadOnlyTokenPermission
 from orgdesign.api.renderers import FastJSONRenderer
 from orgdesign.api.viewsets import HistoryMixin, OrgBaseViewSet, OrgUpdateMixin, OrgViewSet, etag_for
+from orgdesign.downloads import content_disposition
 from orgdesign.services import claim_revision, record_deletion
+from positions.models import Position
 
 CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused with 412 and changes nothing."
 STATE_CONFLICT = OpenApiResponse(description="The current state does not allow it (JSON error, code `conflict`).")
 
 
 class AppraisalDataViewSet(OrgViewSet):
-    """The appraisal library and cycles: everyone signed in reads, HR writes (model permissions)."""
+    """The appraisal library and cycles: everyone signed in reads, HR writes (`access.POLICY`)."""
+
+    access_resource = "library"
 
     def action_response(self, obj):
         obj.refresh_from_db()
@@ -175,6 +177,10 @@ class KpiSetViewSet(AppraisalDataViewSet):
         ):  # fmt: skip
             by_id[item.pop("kpi_set_id")]["items"].append(item)
         memberships = KpiSet.positions.through.objects.filter(kpiset_id__in=by_id).order_by("position_id")
+        if not access.reads_whole_organisation(self.request.user):  # only the positions the reader may see
+            memberships = memberships.filter(
+                position_id__in=access.visible(self.request.user, Position.objects.all()).values("pk")
+            )
         for set_id, position_id in memberships.values_list("kpiset_id", "position_id"):
             by_id[set_id]["positions"].append(position_id)
         for row in rows:
@@ -278,6 +284,7 @@ def _appraisals_in(cycle, ids, field):
 
 @_crud_docs("appraisal cycle", "Only a draft cycle can be deleted (409 otherwise).")
 class AppraisalCycleViewSet(AppraisalDataViewSet):
+    access_resource = "cycles"
     queryset = AppraisalCycle.objects.select_related("scope")
     serializer_class = AppraisalCycleSerializer
     filterset_class = AppraisalCycleFilterSet
@@ -286,7 +293,20 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
 
     def row_queryset(self, queryset):
         fields = [f for f in AppraisalCycleSerializer.Meta.fields if f != "appraisal_count"]
-        return queryset.annotate(appraisal_count=Count("appraisals")).values(*fields, "appraisal_count")
+        user = self.request.user
+        if access.sees_all_appraisals(user):
+            return queryset.annotate(appraisal_count=Count("appraisals")).values(*fields, "appraisal_count")
+        # Anyone else counts the appraisals they may read, and does not read who was left out, or why.
+        mine = access.visible(user, Appraisal.objects.all()).values("pk")
+        return queryset.annotate(appraisal_count=Count("appraisals", filter=Q(appraisals__in=mine))).values(
+            *fields, "appraisal_count"
+        )
+
+    def complete_rows(self, rows):
+        if not access.sees_all_appraisals(self.request.user):
+            for row in rows:
+                row["left_out"] = None
+        return rows
 
     def perform_create_object(self, data):
         return cycle_write(fields=data, user=self.request.user)
@@ -467,7 +487,7 @@ class AppraisalCycleViewSet(AppraisalDataViewSet):
 
 def _download(content, content_type, filename):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -560,7 +580,7 @@ class AppraisalViewSet(HistoryMixin, OrgUpdateMixin, OrgBaseViewSet):
     queryset = Appraisal.objects.all()
     serializer_class = AppraisalSerializer
     filterset_class = AppraisalFilterSet
-    permission_classes = [IsAuthenticated, ReadOnlyTokenPermission]
+    access_resource = "appraisals"  # who acts on which appraisal: `access.appraisal_role` and the visibility policy
     search_fields = ["employee__employee_no", "employee__name", "position_title"]
     ordering_fields = ["final_score", "state", "updated", "id"]
 
@@ -749,7 +769,7 @@ class AppealViewSet(OrgBaseViewSet):
     queryset = Appeal.objects.all()
     serializer_class = AppealSerializer
     filterset_class = AppealFilterSet
-    permission_classes = [IsAuthenticated, ReadOnlyTokenPermission]
+    access_resource = "appeals"  # who decides: `may_decide`
     search_fields = ["appraisal__employee__employee_no", "appraisal__employee__name"]
     ordering_fields = ["due", "created", "decided", "state", "updated", "id"]
 

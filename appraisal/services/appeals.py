@@ -13,10 +13,11 @@ from appraisal.models import Appeal, Appraisal, AppraisalLine, RatingBand
 from appraisal.services.base import locked_cycle, plain, record_event
 from appraisal.services.results import appraisal_compute, outcome_of
 from appraisal.services.workflow import check_line_value
-from orgdesign import access
+from orgdesign import access, grants
 from orgdesign.audit import record_bulk_history
 from orgdesign.exceptions import Conflict
 from orgdesign.services import claim_revision
+from orgdesign.text import refuse_control_characters
 
 APPEALABLE = (AppraisalState.CALIBRATED, AppraisalState.ACKNOWLEDGED)
 
@@ -96,7 +97,7 @@ def appeal_assign(*, appeal, decider, due=None, user=None, expected_revision=Non
     if due is not None:
         appeal.due = due
     appeal.save()
-    access.grant_appraisal_permissions([appeal.appraisal_id])
+    grants.grant_appraisal_permissions([appeal.appraisal_id])
     return appeal
 
 
@@ -146,6 +147,7 @@ def appeal_decide(*, appeal, outcome, decision, user, band=None, lines=None, exp
       band, bonus coefficient and merit increase are recomputed, and the employee acknowledges the
       new result.
     """
+    refuse_control_characters(decision=decision)
     appeal = (
         Appeal.objects.select_for_update(of=("self",))
         .select_related("appraisal__reviewer", "appraisal__employee", "appraisal__cycle")

@@ -14,10 +14,11 @@ from appraisal.choices import AppraisalAction, AppraisalState, CycleState, Dimen
 from appraisal.models import Appraisal, AppraisalLine, AppraisalPolicy, RatingBand
 from appraisal.services.base import locked_cycle, plain, record_event, refuse_if_closed, transition
 from appraisal.services.results import appraisal_compute, bands, results_of, score_lines
-from orgdesign import access
+from orgdesign import grants
 from orgdesign.audit import record_bulk_history
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision
+from orgdesign.text import refuse_control_characters
 
 LINE_VALUES = ["actual", "self_actual", "manager_actual", "self_score", "manager_score", "self_comment", "comment"]
 
@@ -146,7 +147,7 @@ def appraisal_update(*, appraisal, role, fields=None, lines=None, expected_revis
     appraisal_compute(appraisal)
     appraisal.save()
     if "reviewer" in fields:
-        access.grant_appraisal_permissions([appraisal.pk])
+        grants.grant_appraisal_permissions([appraisal.pk])
     return appraisal
 
 
@@ -226,6 +227,7 @@ def appraisal_recall(*, appraisal, user=None, expected_revision=None):
 @transaction.atomic
 def appraisals_return(*, appraisals, reason, user=None):
     """HR sends named appraisals back to their manager for rescoring (the cycle in calibration), with a reason."""
+    refuse_control_characters(reason=reason)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the reviews go back to the managers; they read the reason.")})
     returned = []
@@ -274,6 +276,7 @@ def appraisal_calibrate(*, appraisal, band, reason, note="", user=None, expected
 
     `reason` is internal (HR reads it); `note`, if any, is what the employee reads about the move.
     """
+    refuse_control_characters(reason=reason, note=note)
     _check_band(band, reason)
     appraisal = _locked_appraisal(appraisal, expected_revision)
     return _calibrate_one(appraisal, band, reason, note, user)
@@ -282,6 +285,7 @@ def appraisal_calibrate(*, appraisal, band, reason, note="", user=None, expected
 @transaction.atomic
 def appraisals_calibrate(*, moves, reason, note="", user=None):
     """Several people moved in one step: `moves` is [(appraisal, band, expected revision)], all or none."""
+    refuse_control_characters(reason=reason, note=note)
     if not moves:
         raise ValidationError({"appraisals": _("Choose at least one person to move.")})
     for _appraisal, band, _revision in moves:
@@ -299,6 +303,7 @@ def appraisal_acknowledge(*, appraisal, objection="", expected_revision=None):
     Allowed after the cycle closed: it changes no result. An objection stays on the appraisal
     until HR deals with it; acknowledging again with a new objection replaces it.
     """
+    refuse_control_characters(objection=objection)
     appraisal = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
     claim_revision(appraisal, expected_revision)
     transition(appraisal, "mark_acknowledged")
@@ -314,6 +319,7 @@ def appraisal_acknowledge(*, appraisal, objection="", expected_revision=None):
 @transaction.atomic
 def appraisal_resolve_objection(*, appraisal, resolution, user=None, expected_revision=None):
     """HR answers an employee's objection in writing; until then it stays on HR's home and in the results."""
+    refuse_control_characters(resolution=resolution)
     appraisal = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
     claim_revision(appraisal, expected_revision)
     if not appraisal.objection or appraisal.objection_resolved is not None:

@@ -25,6 +25,7 @@ ROW_FIELDS = (
     ),
 )
 class DepartmentViewSet(HistoryMixin, WholeListMixin, OrgViewSet):
+    access_resource = "organisation"
     detail_from_row = True  # visibility is in the query; no permission looks at the object
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer

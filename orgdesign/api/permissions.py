@@ -1,31 +1,26 @@
-from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from orgdesign import access
 from orgdesign.models import ApiToken
 
+READ_ONLY = "This token is read-only; it cannot change anything."
 
-class ReadOnlyTokenPermission(BasePermission):
-    """A request authenticated with a read-only token may only read."""
 
-    message = "This token is read-only; it cannot change anything."
+class AccessPermission(BasePermission):
+    """The one API permission: `access.POLICY` for the view's `access_resource`, and read-only tokens only read.
+
+    The action is "read" for safe methods and "write" otherwise, unless the view names its own for
+    one of its actions in `access_actions` (e.g. {"results": "results"}). What the rows hold is
+    then cut down by `access.visible` in the view's queryset.
+    """
 
     def has_permission(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return not (isinstance(request.auth, ApiToken) and request.auth.read_only)
-
-
-class ModelWritePermission(DjangoModelPermissions):
-    """Reads need a login; writes also need the model's add/change/delete permission."""
-
-    perms_map = {**DjangoModelPermissions.perms_map, "GET": [], "HEAD": [], "OPTIONS": []}
-
-
-class ModelViewPermission(DjangoModelPermissions):
-    """Reads need the model's view permission too: for data only some roles may see (appraisals)."""
-
-    perms_map = {
-        **DjangoModelPermissions.perms_map,
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
-    }
+        if not request.user.is_authenticated:
+            return False
+        safe = request.method in SAFE_METHODS
+        if not safe and isinstance(request.auth, ApiToken) and request.auth.read_only:
+            self.message = READ_ONLY
+            return False
+        action = getattr(view, "access_actions", {}).get(getattr(view, "action", None), "read" if safe else "write")
+        self.message = getattr(view, "access_denied_message", None)
+        return access.can(request.user, action, view.access_resource)

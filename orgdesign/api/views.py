@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,8 +17,10 @@ from departments.models import Department
 from departments.selectors import org_chart
 from orgdesign import access
 from orgdesign.api.authentication import ApiTokenAuthentication
+from orgdesign.api.permissions import AccessPermission
 from orgdesign.api.renderers import FastJSONRenderer
-from orgdesign.models import ApiToken, Deletion
+from orgdesign.models import Deletion
+from orgdesign.security import lockout_response, login_succeeded
 from orgdesign.services import api_token_create
 from positions.models import Employee, Position
 
@@ -29,7 +31,12 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for a new API token of that user.
+
+    Keys are stored hashed, so an existing key cannot be given back: every call issues a new token
+    named "login" (HR revokes those no longer needed, in the admin). Failed attempts
+    count towards the same lock-out as the browser's logins, per username and address.
+    """
 
     permission_classes = [AllowAny]
     authentication_classes = [ApiTokenAuthentication]  # no session: no CSRF on this form-less endpoint
@@ -37,7 +44,12 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Get an API token",
-        description="Send it back as `Authorization: Token <token>`. The same login always gets the same token.",
+        description=(
+            "Send it back as `Authorization: Token <token>`. Every call issues a new token (named `login`); keep "
+            "the key, it is shown only this once. After too many failed attempts for a username from one address, "
+            "that username is locked from that address for a while: 403 with `code` `locked_out` and "
+            "`Retry-After`."
+        ),
         request=TokenRequestSerializer,
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(help_text="The key.")})},
         auth=[],
@@ -45,16 +57,15 @@ class TokenView(APIView):
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = authenticate(request._request, **form.validated_data)
-        if getattr(request._request, "axes_locked_out", False):
-            raise PermissionDenied(
-                _("Too many failed logins: this account is locked. Ask HR to unlock it."), code="locked_out"
-            )
+        login = request._request  # axes follows the Django request (its address, its lock-out flag)
+        username = form.validated_data["username"]
+        user = authenticate(login, **form.validated_data)
+        if getattr(login, "axes_locked_out", False):
+            return lockout_response(login, credentials={"username": username})
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password."))
-        token = ApiToken.objects.filter(user=user, name="login", read_only=False).first()
-        if token is None:
-            token = api_token_create(user=user, name="login")
+        login_succeeded(login, username=username)
+        token = api_token_create(user=user, name="login")
         return Response({"token": token.key})
 
 
@@ -112,8 +123,9 @@ class ChartUnitSerializer(serializers.Serializer):
 
 
 class OrgChartView(APIView):
+    access_resource = "organisation"
     renderer_classes = [FastJSONRenderer]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AccessPermission]
 
     @extend_schema(
         summary="The whole organisation as one tree",
@@ -131,7 +143,9 @@ class OrgChartView(APIView):
         # A reader of the whole organisation needs no list of the units it may see.
         whole = access.reads_whole_organisation(request.user)
         units = None if whole else access.visible(request.user, Department.objects.all())
-        return Response({"units": org_chart(units=units, **query.validated_data)})
+        # The people named are those the reader may see (an employee: themselves); the counts cover everyone.
+        people = None if whole else access.visible(request.user, Employee.objects.all())
+        return Response({"units": org_chart(units=units, people=people, **query.validated_data)})
 
 
 class ChangesQuerySerializer(serializers.Serializer):
@@ -149,8 +163,9 @@ def _change_set(name):
 
 
 class ChangesView(APIView):
+    access_resource = "organisation"
     renderer_classes = [FastJSONRenderer]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AccessPermission]
 
     RESOURCES = {"departments": Department, "positions": Position, "employees": Employee}
 

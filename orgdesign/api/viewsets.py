@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from orgdesign import access
 from orgdesign.api.exceptions import PreconditionFailed
 from orgdesign.api.pagination import OrgPagination
-from orgdesign.api.permissions import ModelWritePermission, ReadOnlyTokenPermission
+from orgdesign.api.permissions import AccessPermission
 from orgdesign.api.renderers import CSVRenderer, FastJSONRenderer, json_default
 from orgdesign.audit import history_entries
 from orgdesign.choices import ChangeSource
@@ -213,7 +213,7 @@ class OrgBaseViewSet(OrgReadMixin, viewsets.GenericViewSet):
 
     pagination_class = OrgPagination
     filter_backends = [OrgFilterBackend, SearchFilter, StableOrderingFilter]
-    permission_classes = [ModelWritePermission, ReadOnlyTokenPermission]
+    permission_classes = [AccessPermission]  # what `access_resource` allows, by `access.POLICY`
     renderer_classes = [FastJSONRenderer]
 
 

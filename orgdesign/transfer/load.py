@@ -807,10 +807,10 @@ def apply(plan, *, user=None, progress=None):
             .values_list("id", "position_id")
         ]  # fmt: skip
         if people or positions_changed:
-            from orgdesign import access
+            from orgdesign import grants
 
             positions = [SimpleNamespace(pk=pk) for pk in set(positions_changed) | old_superiors]
-            access.follow_organisation(employees=people, positions=positions)
+            grants.follow_organisation(employees=people, positions=positions)
         if sum(len(rows) for rows in data.values()) > 5000:
             refresh_statistics(
                 [_model(label) for label, *_rest in [*ENTITY.values(), *PARTS.values()]]

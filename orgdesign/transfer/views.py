@@ -6,27 +6,28 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.views import APIView
 
 from orgdesign import access
+from orgdesign.api.permissions import AccessPermission
+from orgdesign.downloads import content_disposition
+from orgdesign.mixins import AccessRequiredMixin
 from orgdesign.transfer import jobs
 from orgdesign.transfer.export import csv_bytes, workbook_bytes
 from orgdesign.transfer.layout import BY_NAME, SHEETS
-from orgdesign.transfer.read import ImportRefused, max_bytes
+from orgdesign.transfer.read import ImportRefused, check_upload, max_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_hr(user):
-    if not access.is_hr(user):
+    if not access.can(user, "write", "organisation transfer"):
         raise PermissionDenied(_("Only HR imports and exports the organisation."))
 
 
@@ -39,23 +40,23 @@ def download(name):
         response = HttpResponse(csv_bytes(stem), content_type="text/csv; charset=utf-8")
     else:
         raise Http404(_("Download organisation.xlsx or a sheet as NAME.csv."))
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 
-class TransferView(LoginRequiredMixin, TemplateView):
+class TransferView(AccessRequiredMixin, TemplateView):
     """Download the organisation; upload a file, see what it would do row by row, then apply it."""
 
     template_name = "transfer/transfer.html"
+    access_resource = "organisation transfer"
+    access_denied_message = gettext_lazy("Only HR imports and exports the organisation.")
 
     def get_context_data(self, **kwargs):
-        _require_hr(self.request.user)
         context = super().get_context_data(**kwargs)
         context.update(sheets=SHEETS, limit_mb=max_bytes() // (1024 * 1024))
         return context
 
     def post(self, request):
-        _require_hr(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             context = self.get_context_data(errors={"file": _("Choose a file to import.")})
@@ -65,17 +66,21 @@ class TransferView(LoginRequiredMixin, TemplateView):
                 errors={"file": _("The file is larger than %(limit)s MB.") % {"limit": max_bytes() // (1024 * 1024)}}
             )
             return self.render_to_response(context, status=400)
+        data = upload.read()
         try:
-            token, _plan = jobs.check(upload.read(), upload.name, request.user)
+            check_upload(data, upload.name)  # here, at once, wherever the reading itself runs
+            token, _plan = jobs.check(data, upload.name, request.user)
         except ImportRefused as refused:
             context = self.get_context_data(errors={"file": " ".join(str(p) for p in refused.problems)})
             return self.render_to_response(context, status=400)
         return redirect("transfer-job", token)
 
 
-class DownloadView(LoginRequiredMixin, View):
+class DownloadView(AccessRequiredMixin, View):
+    access_resource = "organisation transfer"
+    access_denied_message = gettext_lazy("Only HR imports and exports the organisation.")
+
     def get(self, request, name):
-        _require_hr(request.user)
         return download(name)
 
 
@@ -113,17 +118,13 @@ class ProgressView(JobView):
     template_name = "transfer/_progress.html"
 
 
-class ReadsWholeOrganisation(BasePermission):
-    message = gettext_lazy("Exporting the organisation needs HR or the API reader role.")
-
-    def has_permission(self, request, view):
-        return access.reads_whole_organisation(request.user)
-
-
 class ExportApiView(APIView):
     """The organisation as a file, for systems that read all of it."""
 
-    permission_classes = [IsAuthenticated, ReadsWholeOrganisation]
+    access_resource = "organisation export"
+
+    permission_classes = [AccessPermission]
+    access_denied_message = gettext_lazy("Exporting the organisation needs HR or the API reader role.")
 
     @extend_schema(
         summary="The organisation as a spreadsheet",

@@ -27,6 +27,7 @@ CONDITIONAL = "Send `If-Match` with the ETag you read: a stale one is refused wi
     ),
 )
 class PositionViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
+    access_resource = "organisation"
     detail_from_row = True  # visibility is in the query; no permission looks at the object
     queryset = Position.objects.all()
     serializer_class = PositionSerializer
@@ -83,6 +84,7 @@ EMPLOYEE_ROW_FIELDS = (
     destroy=extend_schema(summary="Delete an employee"),
 )
 class EmployeeViewSet(HistoryMixin, WholeListMixin, CSVMixin, OrgViewSet):
+    access_resource = "organisation"
     detail_from_row = True  # visibility is in the query; no permission looks at the object
     queryset = Employee.objects.all()
     serializer_class = EmployeeSerializer

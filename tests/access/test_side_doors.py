@@ -4,6 +4,7 @@ filters on ids, KPI sets."""
 import json
 
 import pytest
+from django.db.models import Count, Q
 
 from analytics.models import Process, RaciAssignment
 from appraisal.models import Appraisal, AppraisalCycle, KpiSet
@@ -33,9 +34,10 @@ def test_the_org_chart_names_only_the_people_the_reader_may_see(matrix):
         name="销售部").path, active=True).values_list("pk", flat=True))  # fmt: skip
     assert {p for _position, _filled, people in _holders(manager) for p in people} == seen
     reader = matrix["clients"]["reader"].get("/api/v1/org-chart/").json()["units"]
-    assert sum(len(people) for _position, _filled, people in _holders(reader)) == Employee.objects.filter(
-        active=True, position__isnull=False
-    ).count()
+    assert (
+        sum(len(people) for _position, _filled, people in _holders(reader))
+        == Employee.objects.filter(active=True, position__isnull=False).count()
+    )
 
 
 def test_a_cycle_tells_others_neither_who_was_left_out_nor_the_company_s_count(matrix):
@@ -86,9 +88,12 @@ def test_filters_answer_alike_for_a_hidden_id_and_a_missing_one(matrix):
     sales = Department.objects.get(name="销售部")
     market_manager_of_sales = Employee.objects.filter(position__department=sales, active=True).first()
     hidden_position = Position.objects.filter(department=sales).first()
-    outsider = Appraisal.objects.filter(cycle=matrix["cycle"]).exclude(
-        employee__position__department__path__startswith=Department.objects.get(name="市场部").path
-    ).exclude(reviewer__isnull=True).first()
+    outsider = (
+        Appraisal.objects.filter(cycle=matrix["cycle"])
+        .exclude(employee__position__department__path__startswith=Department.objects.get(name="市场部").path)
+        .exclude(reviewer__isnull=True)
+        .first()
+    )
     probes = [
         ("market_manager", "/api/v1/positions/?department={}", sales.pk),
         ("market_manager", "/api/v1/employees/?department={}", sales.pk),
@@ -125,3 +130,25 @@ def test_kpi_sets_are_read_only_where_their_positions_are(matrix):
     assert {row["id"] for row in matrix["clients"]["reader"].get("/api/v1/kpi-sets/?limit=1000").json()[
         "results"]} == everything  # fmt: skip
     assert matrix["clients"]["rep"].get("/api/v1/indicators/").status_code == 200, "the library's indicators are open"
+
+
+def test_a_manager_moved_to_another_unit_keeps_only_the_closed_reviews_they_wrote(matrix):
+    from positions.services import employee_update
+
+    manager = matrix["users"]["sales_manager"].employee
+    client = matrix["clients"]["sales_manager"]
+    written = Appraisal.objects.filter(cycle__name="2026-Q2", reviewer=manager).first()
+    former_report = matrix["appraisal_of"]["区域销售经理"]  # 2026-Q3, open: the manager reviews it today
+    colleague = Employee.objects.filter(position__department__name="销售部", active=True).exclude(pk=manager.pk).first()
+    assert written is not None and former_report.reviewer_id == manager.pk
+    assert client.get(f"/api/v1/employees/{colleague.pk}/").status_code == 200
+    elsewhere = next(p for p in Position.objects.filter(department__path__startswith=Department.objects.get(
+        name="市场部").path).annotate(held=Count("holders", filter=Q(holders__active=True)))
+        if p.held < p.headcount)  # fmt: skip
+    employee_update(employee=manager, position=elsewhere)
+
+    assert client.get(f"/api/v1/appraisals/{written.pk}/").status_code == 200, "their own closed review, to read"
+    assert client.patch(f"/api/v1/appraisals/{written.pk}/", {}, format="json").status_code == 409
+    assert client.get(f"/api/v1/appraisals/{former_report.pk}/").status_code == 404, "the open one has a new reviewer"
+    assert Appraisal.objects.get(pk=former_report.pk).reviewer_id != manager.pk
+    assert client.get(f"/api/v1/employees/{colleague.pk}/").status_code == 404, "nor the former team's people"

@@ -69,8 +69,14 @@ def test_the_schema_validates_without_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_schema_is_served_as_json_and_describes_everything(client):
-    response = client.get("/api/schema/?format=json")
+def test_the_schema_and_the_docs_need_a_login(client, anon_api):
+    assert anon_api.get("/api/schema/?format=json").status_code == 401
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_schema_is_served_as_json_and_describes_everything(client, plain_api):
+    response = plain_api.get("/api/schema/?format=json")
     assert response.status_code == 200
     schema = response.json()
     paths = schema["paths"]
@@ -88,7 +94,8 @@ def test_the_schema_is_served_as_json_and_describes_everything(client):
             assert spec.get("description") or "$ref" in spec or "allOf" in spec, (name, field)
 
 
-def test_swagger_ui_is_served_from_our_own_static_files(client):
+def test_swagger_ui_is_served_from_our_own_static_files(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("docs-reader", password="pw-docs-1"))
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
