@@ -184,7 +184,7 @@ class AppraisalPolicyAdmin(SimpleHistoryAdmin):
 
 class CycleEventInline(admin.TabularInline):
     model = CycleEvent
-    fields = ("at", "action", "user", "reason")
+    fields = ("at", "action", "user", "reason", "unfinished")
     readonly_fields = fields
     extra = 0
     can_delete = False

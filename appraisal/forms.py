@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal import visibility
 from appraisal.choices import IndicatorKind
+from appraisal.models import AppraisalPolicy
 from appraisal.services import (
     appeal_file,
     appraisal_acknowledge,
@@ -25,6 +26,7 @@ from appraisal.services import (
     appraisal_submit_self,
     appraisal_update,
 )
+from appraisal.services.results import line_score
 from appraisal.templatetags.appraisal_tags import plain_number
 
 SERVICE_ROLE = {"employee": "employee", "reviewer": "manager", "hr": "hr"}
@@ -294,6 +296,26 @@ class AppraisalForm(forms.Form):
             if key in self.fields and key not in self.errors:
                 self.add_error(key, text)
         self.keep_refused(carried)
+        return {**scores, "lines": self._line_scores(typed, problems)}
+
+    def _line_scores(self, typed, problems):
+        """{line id: score} as typed, for the line score column: the values `appraisal_preview` scores.
+
+        A value refused (by its type or by the services) leaves the saved one in its place, as
+        the preview's totals do; the employee's own actual and level stand in for the manager's.
+        """
+        cap = AppraisalPolicy.current().achievement_cap
+        employee = self.role == "employee"
+        own_score = "self_score" if employee else "manager_score"
+        scores = {}
+        for line in self.lines:
+            values = {name: value for name, value in typed.get(line.pk, {}).items() if (line.pk, name) not in problems}
+            row = {
+                "kind": line.kind, "direction": line.direction, "target": line.target, "levels": line.levels,
+                "actual": values.get("actual", line.self_actual if employee else line.actual),
+                "manager_score": values.get(own_score, getattr(line, own_score)),
+            }  # fmt: skip
+            scores[line.pk] = line_score(row, cap)
         return scores
 
 

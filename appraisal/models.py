@@ -304,11 +304,19 @@ class AppraisalCycle(RevisedModel):
 
 
 class CycleEvent(models.Model):
-    """A recorded step in a cycle's life (opened, calibration, closed, reopened), with who and why."""
+    """A recorded step in a cycle's life (opened, calibration, closed, reopened), with who and why.
+
+    A step HR forced past the gate keeps the reason as written and, apart, how many appraisals were
+    unfinished: the pages say "(n unfinished)" in the reader's language.
+    """
 
     cycle = models.ForeignKey(AppraisalCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=CycleAction.choices)
     reason = models.TextField(_("reason"), blank=True)
+    unfinished = models.PositiveIntegerField(
+        _("unfinished appraisals"), null=True, blank=True,
+        help_text=_("How many appraisals were unfinished when HR went ahead anyway; empty for an ordinary step."),
+    )  # fmt: skip
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

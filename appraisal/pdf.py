@@ -29,7 +29,9 @@ RULE = colors.HexColor("#9aa5b1")
 SHADE = colors.HexColor("#e4e9f0")
 STRIPE = colors.HexColor("#f5f7fa")
 
-# (key, share of the frame width, right-aligned): the lines table, in reading order.
+# (key, share of the frame width, right-aligned): the lines table, in reading order. The shares are
+# how the width left over, once every column holds its longest word, goes to the text columns
+# (`GROWS`); the others are as wide as their values and the words of their heading need.
 LINE_COLUMNS = (
     ("name", 16, False),
     ("dimension", 9, False),
@@ -44,12 +46,17 @@ LINE_COLUMNS = (
 )
 DIMENSION_COLUMNS = (("name", 60, False), ("weight", 20, True), ("score", 20, True))
 DIMENSION_LABELS = {"name": "dimension", "weight": "weight", "score": "score"}
+GROWS = frozenset({"name", "comment"})
+CELL_PADDING = 10  # the left and right padding of a cell (`_grid`), and room for rounding
+LONGEST_CHINESE_WORD = 28 * mm  # a run of Chinese narrower than this stays on one line (a heading, a name)
 
 
 def _style(name, size, *, color=INK, leading=None, **options):
+    """A paragraph style that wraps at spaces: English words stay whole, a run of Chinese breaks where it must."""
     return ParagraphStyle(
-        name, fontName=LATIN, fontSize=size, leading=leading or size * 1.35, textColor=color, wordWrap="CJK", **options
-    )
+        name, fontName=LATIN, fontSize=size, leading=leading or size * 1.35, textColor=color, splitLongWords=1,
+        **options,
+    )  # fmt: skip
 
 
 STYLES = {
@@ -88,8 +95,55 @@ def _markup(value):
     return "".join(parts).replace("\n", "<br/>")
 
 
-def _text(value, style):
-    return Paragraph(_markup(value), STYLES[style])
+def _text(value, style, width=FRAME_WIDTH):
+    """A paragraph of `value` in `style`, broken into lines that fit `width` (`_wrapped`)."""
+    return Paragraph(_markup(_wrapped(value, width, STYLES[style].fontSize)), STYLES[style])
+
+
+# Chinese punctuation that does not begin a line: it stays with the character before it.
+CLOSING = frozenset("，。、；：！？）》」』】〉”’…%")
+
+
+def _atoms(line):
+    """The pieces of a line that are never broken: English words (and numbers), spaces, single Chinese characters."""
+    for latin, run in itertools.groupby(line, key=_latin):
+        run = "".join(run)
+        if latin:
+            yield from (piece for piece in re.split(r"(\s+)", run) if piece)
+        else:
+            yield from run
+
+
+def _wrapped(value, width, size):
+    """`value` with line breaks where it must wrap to fit `width`: at spaces and between Chinese characters.
+
+    An English word or a number is broken only when it is wider than the whole line; Chinese
+    closing punctuation never starts a line. (ReportLab's own "CJK" wrapping breaks English words
+    anywhere, and its ordinary wrapping cannot break a run of Chinese.)
+    """
+    width += 0.01  # what was measured to fit, fits
+    lines = []
+    for paragraph in _CONTROL.sub("", str(value or "").replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
+        line = ""
+        for atom in _atoms(paragraph.replace("\t", " ")):
+            if atom.isspace():
+                line += atom if line else ""
+                continue
+            if _text_width(line + atom, size) <= width or not line.strip():
+                line = line + atom
+            elif atom in CLOSING and len(line.rstrip()) > 1 and not _latin(line.rstrip()[-1]):
+                kept = line.rstrip()
+                lines.append(kept[:-1])
+                line = kept[-1] + atom
+            else:
+                lines.append(line.rstrip())
+                line = atom
+            while _text_width(line, size) > width and len(line) > 1:  # a word wider than the line: cut it
+                cut = next(n for n in range(len(line) - 1, 0, -1) if _text_width(line[:n], size) <= width or n == 1)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _widths(columns):
@@ -97,6 +151,85 @@ def _widths(columns):
     total = sum(share for _key, share, _right in columns)
     widths = [FRAME_WIDTH * share / total for _key, share, _right in columns[:-1]]
     return [*widths, FRAME_WIDTH - sum(widths)]
+
+
+def _text_width(text, size):
+    """How wide `text` is set in `size` points, Latin in Helvetica and Chinese in STSong (as `_markup` sets it)."""
+    return sum(
+        pdfmetrics.stringWidth("".join(run), LATIN if latin else CJK, size)
+        for latin, run in itertools.groupby(text, key=_latin)
+    )
+
+
+def _least_width(text, size):
+    """The narrowest a cell can be without breaking a word: its longest word between spaces.
+
+    A word with Chinese in it may break once it is wider than `LONGEST_CHINESE_WORD`, between
+    characters, never inside its English part.
+    """
+    widest = 0.0
+    for word in str(text or "").split():
+        width = _text_width(word, size)
+        if not all(_latin(char) for char in word) and width > LONGEST_CHINESE_WORD:
+            latin = [
+                _text_width("".join(run), size) for is_latin, run in itertools.groupby(word, key=_latin) if is_latin
+            ]
+            width = max(LONGEST_CHINESE_WORD, *latin)
+        widest = max(widest, width)
+    return widest
+
+
+def _full_width(text, size):
+    """How wide a cell's longest line is, unwrapped."""
+    return max((_text_width(line, size) for line in str(text or "").splitlines()), default=0.0)
+
+
+def _fitted_widths(columns, header, body):
+    """Column widths that keep words whole, summing to the frame width exactly.
+
+    Every column first gets its longest word (heading and values); a column that does not grow
+    (`GROWS`: numbers, targets, levels) is then as wide as its values unwrapped, its heading
+    wrapping at spaces; what is left goes to the growing columns by their shares, none wider
+    than its text needs until all are, the rest then by shares again. When even the longest
+    words do not fit, the shares decide (`_widths`) and words break.
+    """
+    head_size, cell_size = STYLES["head"].fontSize, STYLES["cell"].fontSize
+    least, full = [], []
+    for index in range(len(columns)):
+        texts = [row[index] for row in body]
+        least.append(max(_least_width(header[index], head_size), *(_least_width(t, cell_size) for t in texts), 0.0)
+                     + CELL_PADDING)  # fmt: skip
+        full.append(max(_full_width(header[index], head_size), *(_full_width(t, cell_size) for t in texts), 0.0)
+                    + CELL_PADDING)  # fmt: skip
+    if sum(least) > FRAME_WIDTH:
+        return _widths(columns)
+    widths = list(least)
+    for index, (key, _share, _right) in enumerate(columns):
+        if key not in GROWS:
+            values = max((_full_width(row[index], cell_size) for row in body), default=0.0) + CELL_PADDING
+            widths[index] = max(least[index], min(values, full[index]))
+    if sum(widths) > FRAME_WIDTH:
+        widths = list(least)
+    growing = [index for index, (key, _s, _r) in enumerate(columns) if key in GROWS] or list(range(len(columns)))
+    left = FRAME_WIDTH - sum(widths)
+    wanting = [index for index in growing if widths[index] < full[index]]
+    while left > 1e-6 and wanting:
+        shares = sum(columns[index][1] for index in wanting)
+        given = 0.0
+        for index in wanting:
+            more = min(left * columns[index][1] / shares, full[index] - widths[index])
+            widths[index] += more
+            given += more
+        left -= given
+        wanting = [index for index in wanting if widths[index] < full[index] - 1e-6]
+        if given <= 1e-6:
+            break
+    if left > 1e-6:
+        shares = sum(columns[index][1] for index in growing)
+        for index in growing:
+            widths[index] += left * columns[index][1] / shares
+    widths[-1] = FRAME_WIDTH - sum(widths[:-1])
+    return widths
 
 
 def _grid(rows, widths, *, header=True, split_in_row=False):
@@ -120,17 +253,25 @@ def _grid(rows, widths, *, header=True, split_in_row=False):
 
 
 def _columns_table(items, columns, labels, label_keys=None, *, split_in_row=False):
-    header = [
-        _text(labels.get((label_keys or {}).get(key, key), key), "head_num" if right else "head")
-        for key, _share, right in columns
+    header = [str(labels.get((label_keys or {}).get(key, key), key)) for key, _share, _right in columns]
+    body = [[str(item.get(key) or "") for key, _share, _right in columns] for item in items]
+    widths = _fitted_widths(columns, header, body)
+    room = [width - CELL_PADDING for width in widths]
+    aligned = [(width, right) for width, (_key, _share, right) in zip(room, columns, strict=True)]
+    head_cells = [_text(text, "head_num" if right else "head", width)
+                  for text, (width, right) in zip(header, aligned, strict=True)]  # fmt: skip
+    body_cells = [
+        [_text(text, "cell_num" if right else "cell", width) for text, (width, right) in zip(row, aligned, strict=True)]
+        for row in body
     ]
-    body = [[_text(item.get(key), "cell_num" if right else "cell") for key, _share, right in columns] for item in items]
-    return _grid([header, *body], _widths(columns), split_in_row=split_in_row)
+    return _grid([head_cells, *body_cells], widths, split_in_row=split_in_row)
 
 
 def _facts_table(facts):
-    rows = [[_text(label, "label"), _text(value, "value")] for label, value in facts]
-    table = _grid(rows, [FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.68], header=False)
+    widths = [FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.68]
+    rows = [[_text(label, "label", widths[0] - CELL_PADDING), _text(value, "value", widths[1] - CELL_PADDING)]
+            for label, value in facts]  # fmt: skip
+    table = _grid(rows, widths, header=False)
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), STRIPE)]))
     return table
 
@@ -172,7 +313,7 @@ class _NumberedCanvas(Canvas):
 
     def _margin_text(self, text, x, y):
         """One line of running text with its baseline at `y`, leaving room for the page number."""
-        paragraph = _text(text, "margin")
+        paragraph = _text(text, "margin", FRAME_WIDTH - 20 * mm)
         paragraph.wrap(FRAME_WIDTH - 20 * mm, 10 * mm)
         paragraph.drawOn(self, x, y - paragraph.style.leading + paragraph.style.fontSize)
 

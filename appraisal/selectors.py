@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from appraisal import visibility
 from appraisal.choices import AppealOutcome, AppealState, AppraisalState, CycleState, IndicatorKind
@@ -183,22 +183,32 @@ def promotion_candidates(cycle):
     }
 
 
-# Where an appraisal stands, as the results page and exports show it: the states, with a submitted
-# review told apart from one the manager is still writing.
+# Where an appraisal stands: the one set of stages, and of their names, that the lists, the
+# appraisal page and its PDF, the cycle's progress, the results and the exports all use. A
+# submitted review is told apart from one the manager is still writing (or was sent back).
+# (The translation context tells these apart from the same words as a field's label: "review
+# submitted" is a stage here, the moment it happened on the appraisal's field.)
 STAGES = [
-    ("self_assessment", gettext_lazy("self-assessment")),
-    ("manager_review", gettext_lazy("manager review")),
-    ("reviewed", gettext_lazy("review submitted")),
-    ("calibrated", gettext_lazy("result given")),
-    ("acknowledged", gettext_lazy("acknowledged")),
-    ("not_completed", gettext_lazy("not completed")),
+    ("self_assessment", pgettext_lazy("appraisal stage", "self-assessment")),
+    ("manager_review", pgettext_lazy("appraisal stage", "manager review")),
+    ("reviewed", pgettext_lazy("appraisal stage", "review submitted")),
+    ("calibrated", pgettext_lazy("appraisal stage", "result given")),
+    ("acknowledged", pgettext_lazy("appraisal stage", "acknowledged")),
+    ("not_completed", pgettext_lazy("appraisal stage", "not completed")),
 ]
+STAGE_LABELS = dict(STAGES)
 
 
 def stage_of(state, reviewed):
+    """The stage of an appraisal in `state` whose review was submitted at `reviewed` (or None)."""
     if state == AppraisalState.MANAGER_REVIEW and reviewed is not None:
         return "reviewed"
     return state
+
+
+def stage_label(stage):
+    """The name of a stage of `STAGES`, in the reader's language."""
+    return str(STAGE_LABELS.get(stage, stage))
 
 
 RESULT_COLUMNS = [
@@ -208,6 +218,7 @@ RESULT_COLUMNS = [
     ("position", "岗位 Position"),
     ("reviewer", "考核人 Reviewer"),
     ("state_label", "状态 State"),
+    ("provisional", "暂定 Provisional"),
     ("results_score", "业绩 Results"),
     ("ability_score", "能力 Ability"),
     ("attitude_score", "态度 Attitude"),
@@ -241,7 +252,6 @@ def cycle_results(cycle, *, role="hr"):
     """
     candidates = promotion_candidates(cycle)
     bands = {b.code: b for b in RatingBand.objects.all()}
-    stage_labels = dict(STAGES)
     appeal_states, appeal_outcomes = dict(AppealState.choices), dict(AppealOutcome.choices)
     provisional = cycle.state != CycleState.CLOSED
     today = timezone.localdate()
@@ -261,7 +271,7 @@ def cycle_results(cycle, *, role="hr"):
             "name": a.employee.name, "unit": a.department.name if a.department else "",
             "unit_id": a.department_id, "unit_path": a.department.path if a.department else "",
             "position": a.position_title, "reviewer": a.reviewer.name if a.reviewer else "",
-            "state": a.state, "stage": stage, "state_label": str(stage_labels.get(stage, a.state)),
+            "state": a.state, "stage": stage, "state_label": stage_label(stage),
             "self_submitted": a.self_submitted, "reviewed": a.reviewed, "submitted": submitted,
             "provisional": provisional,
             "results_score": a.results_score, "ability_score": a.ability_score,
@@ -381,28 +391,6 @@ def appeal_list(user, *, state="", cycle=None, today=None):
     for appeal in appeals:
         appeal.overdue = appeal.state == AppealState.OPEN and appeal.due < today
     return appeals
-
-
-def progress_of(appraisal):
-    """Where a person is in the quarter, in the four steps HR follows (or "not_completed", ended without a result)."""
-    if appraisal.state == AppraisalState.NOT_COMPLETED:
-        return "not_completed"
-    if appraisal.state == AppraisalState.ACKNOWLEDGED:
-        return "acknowledged"
-    if appraisal.reviewed is not None:
-        return "reviewed"
-    if appraisal.state == AppraisalState.MANAGER_REVIEW:
-        return "self_assessed"
-    return "not_started"
-
-
-PROGRESS = [
-    ("not_started", gettext_lazy("not started")),
-    ("self_assessed", gettext_lazy("self-assessed")),
-    ("reviewed", gettext_lazy("reviewed")),
-    ("acknowledged", gettext_lazy("acknowledged")),
-    ("not_completed", gettext_lazy("not completed")),
-]
 
 
 def late(appraisal, today=None):

@@ -28,15 +28,22 @@ class LoginView(auth_views.LoginView):
 
 
 def cycle_progress(cycle, appraisals):
-    """How far `appraisals` of `cycle` are: counts per state, in workflow order."""
-    counts = dict(appraisals.filter(cycle=cycle).values_list("state").annotate(n=Count("id")))
-    total = sum(counts.values())
+    """How far `appraisals` of `cycle` are: counts per stage (a submitted review is its own), in workflow order."""
+    from appraisal.selectors import STAGES, stage_of
+
+    counts = {}
+    rows = (
+        appraisals.filter(cycle=cycle)
+        .values_list("state")
+        .annotate(n=Count("id"), submitted=Count("id", filter=Q(reviewed__isnull=False)))
+    )
+    for state, number, submitted in rows:
+        for stage, count in ((stage_of(state, True), submitted), (stage_of(state, None), number - submitted)):
+            counts[stage] = counts.get(stage, 0) + count
     return {
         "cycle": cycle,
-        "total": total,
-        "states": [
-            {"state": state, "label": label, "count": counts.get(state, 0)} for state, label in AppraisalState.choices
-        ],
+        "total": sum(counts.values()),
+        "states": [{"state": stage, "label": label, "count": counts.get(stage, 0)} for stage, label in STAGES],
     }
 
 

@@ -22,11 +22,12 @@ from appraisal.services.base import (
 )
 from appraisal.services.library import kpi_set_problems
 from appraisal.services.results import bands, cycle_compute_results, cycle_unfinished, unfinished_message
-from orgdesign import access
+from orgdesign import grants
 from orgdesign.audit import record_history_of
 from orgdesign.bulk import insert_rows, refresh_statistics
 from orgdesign.exceptions import Conflict
 from orgdesign.services import assign_fields, claim_revision, record_deletion
+from orgdesign.text import refuse_control_characters
 from positions.models import Employee, Position
 
 CYCLE_FIELDS = (
@@ -223,7 +224,7 @@ def cycle_open(*, cycle, user=None):
     insert_rows(AppraisalLine, lines)
     record_history_of(AppraisalLine, appraisal_ids, update=False, user=user, column="appraisal_id")
 
-    access.grant_appraisal_permissions(appraisal_ids)
+    grants.grant_appraisal_permissions(appraisal_ids)
     if len(appraisal_ids) > 1000:
         refresh_statistics([Appraisal, AppraisalLine])
     cycle.opened = timezone.now()
@@ -275,6 +276,7 @@ def cycle_start_calibration(*, cycle, user=None, force=False, reason=""):
 
     Reviews that come in late are still taken during calibration.
     """
+    refuse_control_characters(reason=reason)
     cycle = locked_cycle(cycle.pk)
     if cycle.state != CycleState.OPEN:
         transition(cycle, "mark_calibration")
@@ -283,14 +285,18 @@ def cycle_start_calibration(*, cycle, user=None, force=False, reason=""):
     claim_revision(cycle)
     cycle.save()
     action = CycleAction.FORCE_CALIBRATION if unfinished["count"] else CycleAction.START_CALIBRATION
-    CycleEvent.objects.create(cycle=cycle, action=action, user=user, reason=_with_count(reason, unfinished))
+    _record_step(cycle, action, user, reason, unfinished)
     return cycle
 
 
-def _with_count(reason, unfinished):
-    if not unfinished["count"]:
-        return (reason or "").strip()
-    return _("%(reason)s (%(count)s unfinished)") % {"reason": reason.strip(), "count": unfinished["count"]}
+def _record_step(cycle, action, user, reason, unfinished):
+    """The cycle event of a gated step: the reason as written, and how many were unfinished if any (as a number).
+
+    The count is kept apart from the reason so that each reader reads "(n unfinished)" in their language.
+    """
+    CycleEvent.objects.create(
+        cycle=cycle, action=action, user=user, reason=(reason or "").strip(), unfinished=unfinished["count"] or None
+    )
 
 
 def _appeal_deadline(cycle):
@@ -313,6 +319,7 @@ def cycle_close(*, cycle, user=None, force=False, reason=""):
     final score changed must acknowledge again and is told why. Set-based: one recomputation pass
     and a few UPDATEs.
     """
+    refuse_control_characters(reason=reason)
     cycle = locked_cycle(cycle.pk)
     if cycle.state != CycleState.CALIBRATION:
         transition(cycle, "mark_closed")
@@ -349,7 +356,7 @@ def cycle_close(*, cycle, user=None, force=False, reason=""):
     claim_revision(cycle)
     cycle.save()
     action = CycleAction.FORCE_CLOSE if unfinished["count"] else CycleAction.CLOSE
-    CycleEvent.objects.create(cycle=cycle, action=action, user=user, reason=_with_count(reason, unfinished))
+    _record_step(cycle, action, user, reason, unfinished)
     return cycle
 
 
@@ -375,6 +382,7 @@ def cycle_reopen(*, cycle, reason, user=None):
     Results stay as they are until the next close; HR can move bands and send named appraisals
     back to their manager meanwhile. Whoever's result then changes acknowledges it again.
     """
+    refuse_control_characters(reason=reason)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the cycle is reopened; the reason is kept.")})
     cycle = locked_cycle(cycle.pk)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from appraisal.choices import AppealOutcome, AppealState, IndicatorKind
 from appraisal.models import AppraisalCycle
 from appraisal.selectors import appeal_list, appeals_for, band_codes
 from appraisal.services import appeal_assign, appeal_decide, may_decide
-from appraisal.views.cycles import as_stored, plain_number
+from appraisal.templatetags.appraisal_tags import final_score_text, plain_number
 from orgdesign import access
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 
@@ -57,6 +57,7 @@ class AppealListView(LoginRequiredMixin, TemplateView):
         cycle_id = query.get("cycle", "")
         cycle = next((c for c in cycles if str(c.pk) == cycle_id), None)
         appeals = appeal_list(user, state=state, cycle=cycle)
+        prefetch_related_objects(appeals, "decider__employee", "decided_by__employee")  # their names are shown
         context.update(
             overdue=[a for a in appeals if a.overdue],
             waiting=[a for a in appeals if a.state == AppealState.OPEN and not a.overdue],
@@ -103,15 +104,20 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
             self.appeal = get_object_or_404(queryset, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, sent=None, errors=None, **kwargs):
+        """`sent` names the form posted (assign or decide): its `errors` and typed values go back to it alone."""
         context = super().get_context_data(**kwargs)
         appeal, user = self.appeal, self.request.user
+        errors = errors or {}
         appraisal = appeal.appraisal
         role = visibility.role_of(user, appraisal)
         fields, line_fields = (
             visibility.readable(role, visibility.Facts.of(appraisal)) if role else (frozenset(), frozenset())
         )
         typed = kwargs.get("typed") or {}
+        assign_typed = typed if sent == "assign" else {}
+        decide_typed = typed if sent != "assign" else {}
+        decide_errors = errors if sent == "decide" else {}
         lines = list(appraisal.lines.all())
         for line in lines:
             line.rated = line.kind == IndicatorKind.RATED
@@ -121,8 +127,8 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
             key = f"line-{line.pk}-{'manager_score' if line.rated else 'actual'}"
             current = line.manager_score if line.rated else line.actual
             line.field = key
-            line.typed = typed.get(key, plain_number(current) if current is not None else "")
-            line.error = (kwargs.get("errors") or {}).get(key, "")
+            line.typed = decide_typed.get(key, plain_number(current) if current is not None else "")
+            line.error = decide_errors.get(key, "")
         is_open = appeal.state == AppealState.OPEN
         context.update(
             appeal=appeal,
@@ -130,19 +136,20 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
             fields=fields,
             line_fields=line_fields,
             lines=lines,
-            score_text=as_stored(appraisal.final_score) if "final_score" in fields else "",
+            score_text=final_score_text(appraisal.final_score) if "final_score" in fields else "",
             overdue=is_open and appeal.due < timezone.localdate(),
             can_assign=is_open and access.is_hr(user),
             can_decide=is_open and may_decide(user, appeal),
             deciders=_deciders(appraisal) if is_open and access.is_hr(user) else [],
             codes=band_codes(),
             outcomes=AppealOutcome.choices,
-            errors=kwargs.get("errors") or {},
-            typed=typed,
-            due_text=typed.get("due") or appeal.due.isoformat(),
-            decider_value=typed.get("decider", str(appeal.decider_id or "")),
-            score_before=as_stored(appeal.score_before),
-            score_after=as_stored(appeal.score_after),
+            assign_errors=errors if sent == "assign" else {},
+            decide_errors=decide_errors,
+            typed=decide_typed,
+            due_text=assign_typed.get("due") or appeal.due.isoformat(),
+            decider_value=assign_typed.get("decider", str(appeal.decider_id or "")),
+            score_before=final_score_text(appeal.score_before) if appeal.score_before is not None else "",
+            score_after=final_score_text(appeal.score_after) if appeal.score_after is not None else "",
         )
         return context
 
@@ -158,7 +165,7 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
                 return self.decide(request)
         except (ConcurrentUpdate, Conflict) as error:
             messages.error(request, str(error))
-            return self.page(409, typed=dict(request.POST.items()))
+            return self.page(409, sent=action, typed=dict(request.POST.items()))
         messages.error(request, _("Unknown step."))
         return redirect("appeal-page", pk)
 
@@ -187,7 +194,7 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
             except ValidationError as error:
                 errors = {("general" if key == "__all__" else key): " ".join(texts) for key, texts in _messages(error)}
         if errors:
-            return self.page(400, errors=errors, typed=typed)
+            return self.page(400, sent="assign", errors=errors, typed=typed)
         messages.success(request, _("Saved who decides the appeal and by when."))
         return redirect("appeal-page", self.appeal.pk)
 
@@ -200,7 +207,7 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
         changed = outcome == AppealOutcome.CHANGED
         lines, order, errors = self._typed_lines(post) if changed else ([], [], {})
         if errors:
-            return self.page(400, errors=errors, typed=typed)
+            return self.page(400, sent="decide", errors=errors, typed=typed)
         try:
             appeal_decide(
                 appeal=self.appeal, outcome=outcome, decision=post.get("decision", ""), user=request.user,
@@ -215,7 +222,7 @@ class AppealDetailView(LoginRequiredMixin, TemplateView):
                     if index.isdigit() and int(index) < len(order):
                         key = f"line-{order[int(index)]}-{name}"
                 errors["general" if key == "__all__" else key] = " ".join(texts)
-            return self.page(400, errors=errors, typed=typed)
+            return self.page(400, sent="decide", errors=errors, typed=typed)
         messages.success(request, _("The appeal is decided; the employee reads the decision."))
         return redirect("appeal-page", self.appeal.pk)
 

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,12 +23,21 @@ from appraisal.choices import AppraisalAction, AppraisalState, CycleState, Dimen
 from appraisal.forms import SERVICE_ROLE, AcknowledgeForm, AppealForm, AppraisalForm, ResolveObjectionForm
 from appraisal.models import Appeal, Appraisal, AppraisalLine
 from appraisal.pdf import appraisal_pdf
-from appraisal.selectors import late, progress_of
+from appraisal.selectors import late, stage_label, stage_of
 from appraisal.services import appeal_deadline_passed, appraisal_preview, appraisal_recall, may_decide
 from appraisal.services.appeals import APPEALABLE
-from appraisal.templatetags.appraisal_tags import plain
+from appraisal.services.results import bands, outcome_of
+from appraisal.templatetags.appraisal_tags import (
+    coefficient_text,
+    final_score_text,
+    merit_text,
+    plain,
+    result_text,
+    score_text,
+)
 from orgdesign import access
 from orgdesign.audit import history_entries
+from orgdesign.downloads import content_disposition
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 
 # The field whose readers may read an event's reason; None: HR alone.
@@ -89,8 +97,8 @@ def history(appraisal, role, fields, line_fields, lines):
     for event in events:
         reason = event.reason if _reads_reason(event.action, role, fields) else ""
         changes = [
-            {"field": capfirst(Appraisal._meta.get_field(name).verbose_name), "before": plain(_number(before)),
-             "after": plain(_number(after))}
+            {"field": capfirst(Appraisal._meta.get_field(name).verbose_name),
+             "before": result_text(name, _number(before)), "after": result_text(name, _number(after))}
             for name, (before, after) in sorted((event.changes or {}).items())
             if name in fields & visibility.RESULT and _number(before) != _number(after)
         ]  # fmt: skip
@@ -113,6 +121,37 @@ def history(appraisal, role, fields, line_fields, lines):
                                 "changes": changes, "user": entry["user"] or ""})  # fmt: skip
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
+
+
+def shown_result(appraisal, fields, band_rows=None):
+    """The result of `appraisal` as someone who may read `fields` reads it: the same on every page and the PDF.
+
+    {final_score, computed_band, band, moved, bonus_coefficient, merit_increase, provisional, draft}.
+    Only a submitted review has a band and outcomes: until the cycle closes they are the band HR
+    gave or else the score's, worth what the band table says now, and `provisional`. A review not
+    yet submitted is a `draft`: its reviewer and HR read its score, nobody reads a band for it.
+    Whatever `fields` leaves out is None (or empty).
+    """
+    submitted = appraisal.submitted_review
+    band = (appraisal.band or appraisal.computed_band) if submitted else ""
+    bonus, merit = appraisal.bonus_coefficient, appraisal.merit_increase
+    if band and (bonus is None or merit is None):
+        worth = outcome_of(band, band_rows if band_rows is not None else bands())
+        bonus, merit = (bonus if bonus is not None else worth[0]), (merit if merit is not None else worth[1])
+    if not submitted:
+        bonus = merit = None
+    final = appraisal.final_score if "final_score" in fields else None
+    shown_band = band if "band" in fields else ""
+    return {
+        "final_score": final,
+        "computed_band": appraisal.computed_band if "computed_band" in fields else "",
+        "band": shown_band,
+        "moved": bool(shown_band) and "computed_band" in fields and shown_band != appraisal.computed_band,
+        "bonus_coefficient": bonus if "bonus_coefficient" in fields else None,
+        "merit_increase": merit if "merit_increase" in fields else None,
+        "provisional": appraisal.cycle.state != CycleState.CLOSED and (final is not None or bool(shown_band)),
+        "draft": not submitted and appraisal.state != AppraisalState.NOT_COMPLETED and final is not None,
+    }
 
 
 def _reads_reason(action, role, fields):
@@ -162,13 +201,13 @@ class AppraisalListView(LoginRequiredMixin, TemplateView):
                 .order_by("-cycle__period_start", "employee__employee_no")
             )
         today = timezone.localdate()
+        band_rows = bands()
         read_as = [(a, "employee") for a in mine] + [(a, "reviewer") for a in team] + [(a, "hr") for a in by_hr]
         for appraisal, role in read_as:
             fields, _lines = visibility.readable(role, visibility.Facts.of(appraisal))
-            appraisal.progress = progress_of(appraisal)
             appraisal.late = late(appraisal, today)
-            appraisal.shown_band = (appraisal.band or appraisal.computed_band) if "band" in fields else ""
-            appraisal.shown_score = appraisal.final_score if "final_score" in fields else None
+            appraisal.shown = shown_result(appraisal, fields, band_rows)
+            appraisal.sent_back = appraisal.returned_reason if "returned_reason" in fields else ""
             appraisal.appealed = _appeal_of(appraisal)
         groups = defaultdict(list)
         for appraisal in team:
@@ -270,7 +309,7 @@ class AppraisalDetailView(LoginRequiredMixin, TemplateView):
             can_appeal=may_appeal and appeal is None and not appeal_deadline_passed(a.cycle),
             appeal_closed=may_appeal and appeal is None and appeal_deadline_passed(a.cycle),
             history=history(a, role, fields, line_fields, self.lines),
-            progress=progress_of(a),
+            shown=shown_result(a, fields),
             late=late(a),
         )  # fmt: skip
         return context
@@ -384,9 +423,11 @@ class AppraisalPreviewView(AppraisalDetailView):
         if form is None:
             return self.render_to_response({"closed": True, "appraisal": self.appraisal})
         preview = form.preview(request.POST.get("refused"))
+        _fields, line_fields = visibility.readable(self.role, visibility.Facts.of(self.appraisal))
         return self.render_to_response({
             "preview": preview, "form": form, "mode": "employee" if self.role == "employee" else "manager",
             "oob": True, "appraisal": self.appraisal, "errors_shown": bool(form.errors),
+            "line_scores": preview["lines"].items() if "score" in line_fields else (),
         })  # fmt: skip
 
 
@@ -397,7 +438,7 @@ class AppraisalPdfView(AppraisalDetailView):
         response = HttpResponse(appraisal_pdf(pdf_data(self.appraisal, self.role, self.lines)),
                                 content_type="application/pdf")  # fmt: skip
         name = f"appraisal-{self.appraisal.cycle.name}-{self.appraisal.employee.employee_no}.pdf"
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = content_disposition(name)
         return response
 
     def post(self, request, *args, **kwargs):
@@ -422,23 +463,29 @@ def pdf_data(appraisal, role, lines):
     subtitle = " · ".join(part for part in [
         a.position_title, a.department.name if a.department_id else "", _("Reviewer: %(name)s") % {"name": reviewer},
     ] if part)  # fmt: skip
-    state = a.get_state_display()
+    result = shown_result(a, fields)
+    state = stage_label(stage_of(a.state, a.reviewed))
     if fields & visibility.RESULT and a.cycle.state != CycleState.CLOSED:
         state = _("%(state)s (results provisional until the cycle closes)") % {"state": state}
     facts_rows = [(_("Cycle"), f"{a.cycle.name} ({a.cycle.period_start:%Y-%m-%d} – {a.cycle.period_end:%Y-%m-%d})"),
                   (_("State"), state)]  # fmt: skip
     if a.state == AppraisalState.NOT_COMPLETED:
         facts_rows.append((_("Result"), _("Not completed: the review was not submitted before the cycle closed.")))
-    band = shown("band") or shown("computed_band")
-    if band and "computed_band" in fields and a.band and a.band != a.computed_band:
+    final = final_score_text(result["final_score"]) if result["final_score"] is not None else ""
+    if final and result["draft"]:
+        final = _("%(score)s (draft: not submitted, no result yet)") % {"score": final}
+    band = result["band"]
+    if band and result["moved"]:
         band = _("%(band)s (computed %(computed)s; moved in calibration)") % {"band": band, "computed": a.computed_band}
+    if band and result["provisional"]:
+        band = _("%(band)s (provisional)") % {"band": band}
     for label, value in [
-        (_("Final score"), shown("final_score")), (_("Band"), band),
-        (_("Bonus coefficient"), shown("bonus_coefficient")),
-        (_("Merit increase"), f"{shown('merit_increase')}%" if shown("merit_increase") else ""),
+        (_("Final score"), final), (_("Band"), band),
+        (_("Bonus coefficient"), coefficient_text(result["bonus_coefficient"]) if band else ""),
+        (_("Merit increase"), merit_text(result["merit_increase"]) if band else ""),
         (_("Feedback conversation"), shown("feedback_date")), (_("Acknowledged"), shown("acknowledged")),
     ]:  # fmt: skip
-        if value:
+        if value and value != "—":
             facts_rows.append((label, value))
     appeal = _appeal_of(a)
     if appeal is not None:
@@ -446,8 +493,9 @@ def pdf_data(appraisal, role, lines):
     dimensions = []
     if "results_score" in fields:
         for dimension, label in Dimension.choices:
+            score = getattr(a, f"{dimension}_score")
             dimensions.append({"name": str(label), "weight": f"{plain(a.dimension_weight(dimension))}%",
-                               "score": _text(getattr(a, f"{dimension}_score"))})  # fmt: skip
+                               "score": score_text(score) if score is not None else ""})  # fmt: skip
     rows = []
     for line in lines:
         name = f"{line.name} · {line.name_en}" if english and line.name_en else line.name
@@ -473,7 +521,7 @@ def pdf_data(appraisal, role, lines):
             "actual": actual,
             "self_score": _text(line.self_score) if "self_score" in line_fields else "",
             "manager_score": _text(line.manager_score) if "manager_score" in line_fields else "",
-            "score": _text(line.score) if "score" in line_fields else "",
+            "score": score_text(line.score) if "score" in line_fields and line.score is not None else "",
             "comment": "\n".join(comments),
         })  # fmt: skip
     sections = [

@@ -1,7 +1,6 @@
 """HR's pages of a cycle: the list, its steps and their gates, calibration, results and their downloads."""
 
 from collections import Counter
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,7 +20,6 @@ from appraisal import exports
 from appraisal.choices import AppealOutcome, AppealState, AppraisalState, CycleAction, CycleState
 from appraisal.models import Appeal, Appraisal, AppraisalCycle
 from appraisal.selectors import (
-    PROGRESS,
     RESULT_SORTS,
     STAGES,
     band_codes,
@@ -32,7 +29,7 @@ from appraisal.selectors import (
     filter_results,
     late,
     open_objections,
-    progress_of,
+    stage_of,
 )
 from appraisal.services import (
     appraisal_resolve_objection,
@@ -48,8 +45,10 @@ from appraisal.services import (
     cycle_unfinished,
     cycle_write,
 )
+from appraisal.templatetags.appraisal_tags import final_score_text, plain_number
 from appraisal.views.appraisals import _require_hr
 from departments.models import Department
+from orgdesign.downloads import content_disposition
 from orgdesign.exceptions import ConcurrentUpdate, Conflict
 from positions.models import Employee
 
@@ -67,17 +66,38 @@ EDITABLE = {
 }
 
 
-class CycleForm(forms.Form):
-    """Reads what HR typed into a cycle's fields; the rules on them are `cycle_write`'s."""
+def _required(message):
+    return {"required": message, "invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")}
 
-    name = forms.CharField(required=False, strip=True)
-    period_start = forms.DateField(required=False)
-    period_end = forms.DateField(required=False)
-    self_deadline = forms.DateField(required=False)
-    review_deadline = forms.DateField(required=False)
+
+class CycleForm(forms.Form):
+    """Reads what HR typed into a cycle's fields; the rules on them are `cycle_write`'s.
+
+    Only the fields named in `names` are read (an edit sends those it may change); each required
+    one, left empty, says what to enter.
+    """
+
+    name = forms.CharField(
+        strip=True, error_messages={"required": gettext_lazy("Enter the cycle's name, for example 2026-Q4.")}
+    )
+    period_start = forms.DateField(error_messages=_required(gettext_lazy("Enter the first day of the period.")))
+    period_end = forms.DateField(error_messages=_required(gettext_lazy("Enter the last day of the period.")))
+    self_deadline = forms.DateField(
+        error_messages=_required(gettext_lazy("Enter the last day for the self-assessments."))
+    )
+    review_deadline = forms.DateField(
+        error_messages=_required(gettext_lazy("Enter the last day for the managers' reviews."))
+    )
     scope = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
     top_reviewer = forms.CharField(required=False, strip=True)
-    appeal_deadline = forms.DateField(required=False)
+    appeal_deadline = forms.DateField(
+        required=False, error_messages={"invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")}
+    )
+
+    def __init__(self, data, *, names=CYCLE_FIELDS):
+        super().__init__(data)
+        for name in set(self.fields) - set(names):
+            del self.fields[name]
 
     def clean_top_reviewer(self):
         number = self.cleaned_data["top_reviewer"]
@@ -110,14 +130,29 @@ def _form_of(cycle):
 def _write_cycle(post, *, cycle=None, names=CYCLE_FIELDS, user=None):
     """Create or change a cycle from the posted fields `names`; ValidationError by field if anything is wrong."""
     present = [name for name in names if name in post] if cycle is not None else list(names)
-    form = CycleForm({name: post.get(name, "") for name in present})
+    form = CycleForm({name: post.get(name, "") for name in present}, names=present)
     if not form.is_valid():
-        raise ValidationError({name: texts for name, texts in form.errors.items() if name in present})
+        raise ValidationError({**_row_rules(cycle, form.cleaned_data), **form.errors})
     fields = {name: form.cleaned_data[name] for name in present}
     revision = post.get("revision", "")
     return cycle_write(
         cycle=cycle, fields=fields, user=user, expected_revision=int(revision) if revision.isdigit() else None
     )
+
+
+def _row_rules(cycle, typed):
+    """What the cycle's own rules (`AppraisalCycle.clean`: dates in order) say of the values typed correctly.
+
+    So that a form refused for an empty or unreadable field also shows, at once, the dates out of order.
+    """
+    candidate = AppraisalCycle(**{name: getattr(cycle, name) for name in CYCLE_FIELDS} if cycle else {})
+    for name, value in typed.items():
+        setattr(candidate, name, value)
+    try:
+        candidate.clean()
+    except ValidationError as error:
+        return error.message_dict
+    return {}
 
 
 def _error_dict(error):
@@ -167,6 +202,15 @@ class CycleListView(LoginRequiredMixin, TemplateView):
         return redirect("cycle-page", cycle.pk)
 
 
+# What HR reads when a step has moved the cycle: a sentence per state it can be in.
+MOVED = {
+    CycleState.DRAFT: gettext_lazy("%(cycle)s is now a draft."),
+    CycleState.OPEN: gettext_lazy("%(cycle)s is now open."),
+    CycleState.CALIBRATION: gettext_lazy("%(cycle)s is now in calibration."),
+    CycleState.CLOSED: gettext_lazy("%(cycle)s is now closed."),
+}
+
+
 def _last_reopening(cycle, events):
     """The reopening the cycle is in now (it has not closed since), or None."""
     for event in events:  # newest first
@@ -204,13 +248,13 @@ class CycleDetailView(LoginRequiredMixin, TemplateView):
                 appraisal.department_id,
                 {"unit": appraisal.department, "counts": Counter(), "total": 0},
             )
-            unit["counts"][progress_of(appraisal)] += 1
+            unit["counts"][stage_of(appraisal.state, appraisal.reviewed)] += 1
             unit["total"] += 1
             appraisal.late = late(appraisal, today)
             if appraisal.late:
                 overdue.append(appraisal)
-        totals = Counter(progress_of(a) for a in appraisals)
-        events = list(cycle.events.select_related("user").order_by("-at", "-id"))
+        totals = Counter(stage_of(a.state, a.reviewed) for a in appraisals)
+        events = list(cycle.events.select_related("user__employee").order_by("-at", "-id"))
         gated = cycle.state in (CycleState.OPEN, CycleState.CALIBRATION)
         refused = kwargs.get("refused")
         unfinished = refused["unfinished"] if refused else (cycle_unfinished(cycle) if gated else None)
@@ -222,10 +266,10 @@ class CycleDetailView(LoginRequiredMixin, TemplateView):
         )
         context.update(
             cycle=cycle,
-            units=[{**u, "cells": [u["counts"].get(key, 0) for key, _label in PROGRESS]} for u in units.values()],
-            totals=[totals.get(key, 0) for key, _label in PROGRESS],
+            units=[{**u, "cells": [u["counts"].get(key, 0) for key, _label in STAGES]} for u in units.values()],
+            totals=[totals.get(key, 0) for key, _label in STAGES],
             total=len(appraisals),
-            progress_labels=PROGRESS,
+            progress_labels=STAGES,
             overdue=overdue,
             events=events,
             left_out=cycle.left_out or [],
@@ -280,10 +324,7 @@ class CycleDetailView(LoginRequiredMixin, TemplateView):
 
     def _moved(self, request):
         self.cycle.refresh_from_db()
-        messages.success(
-            request,
-            _("%(cycle)s is now %(state)s.") % {"cycle": self.cycle, "state": self.cycle.get_state_display()},
-        )
+        messages.success(request, MOVED[self.cycle.state] % {"cycle": self.cycle})
         return redirect("cycle-page", self.cycle.pk)
 
     def open(self, request, action):
@@ -344,11 +385,11 @@ class CycleDetailView(LoginRequiredMixin, TemplateView):
     def edit(self, request, action):
         names = EDITABLE[self.cycle.state]
         try:
-            _write_cycle(request.POST, cycle=self.cycle, names=names, user=request.user)
+            saved = _write_cycle(request.POST, cycle=self.cycle, names=names, user=request.user)
         except ValidationError as error:
             form = {**_form_of(self.cycle), **_typed(request.POST, names)}
             return self.page(status=400, form=form, errors=_error_dict(error))
-        messages.success(request, _("%(cycle)s saved.") % {"cycle": self.cycle})
+        messages.success(request, _("%(cycle)s saved.") % {"cycle": saved})
         return redirect("cycle-page", self.cycle.pk)
 
     def delete(self, request, action):
@@ -382,20 +423,6 @@ class CycleDetailView(LoginRequiredMixin, TemplateView):
 
 
 # --- calibration -------------------------------------------------------------------------------------------
-
-
-def as_stored(value):
-    """A score or percentage with the decimals it is kept with (97.6, 100.0, 6.00)."""
-    return "" if value is None else str(value)
-
-
-def plain_number(value):
-    """A decimal as entered: 112.5, not 112.5000."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
 
 
 def _bar_chart(distribution, codes):
@@ -480,7 +507,7 @@ class CalibrationView(LoginRequiredMixin, TemplateView):
                     person["lines"] = _lines_summary(found.get("lines", []))
                     person["self_comment"] = found.get("self_comment", "")
                     person["manager_comment"] = found.get("manager_comment", "")
-                    person["score_text"] = as_stored(person["final_score"])
+                    person["score_text"] = final_score_text(person["final_score"])
         missing = distribution["not_charted"]
         context.update(
             cycle=cycle,
@@ -559,12 +586,20 @@ APPEAL_FILTERS = [("none", gettext_lazy("no appeal")), ("open", gettext_lazy("op
                   ("decided", gettext_lazy("decided"))]  # fmt: skip
 
 
-def _units_above(rows):
-    """{id: unit} of the units the rows' people are in and every unit above them: what the unit filter offers."""
+def _units_above(rows, scope=None):
+    """{id: unit} of the units the rows' people are in and those above them up to the cycle's `scope`.
+
+    What the unit filter offers: a cycle of one unit's subtree offers that unit and the units
+    under it that hold its appraisals, never the rest of the organisation.
+    """
     ids = {int(part) for row in rows for part in (row["unit_path"] or "").strip("/").split("/") if part}
-    units = {unit.pk: unit for unit in Department.objects.filter(pk__in=ids).only("id", "name", "path", "depth")}
+    units = Department.objects.filter(pk__in=ids)
+    if scope is not None:
+        units = units.filter(path__startswith=scope.path)
+    units = {unit.pk: unit for unit in units.only("id", "name", "path", "depth")}
+    top = scope.depth if scope is not None else 0
     for unit in units.values():
-        unit.indent = "\u00a0\u00a0" * unit.depth
+        unit.indent = "\u00a0\u00a0" * (unit.depth - top)
     return units
 
 
@@ -581,10 +616,10 @@ class ResultsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         _require_hr(self.request.user)
         context = super().get_context_data(**kwargs)
-        cycle = get_object_or_404(AppraisalCycle, pk=kwargs["pk"])
+        cycle = get_object_or_404(AppraisalCycle.objects.select_related("scope"), pk=kwargs["pk"])
         query = self.request.GET
         rows = cycle_results(cycle)
-        units = _units_above(rows)
+        units = _units_above(rows, cycle.scope)
         unit = query.get("unit", "")
         unit_path = units[int(unit)].path if unit.isdigit() and int(unit) in units else ""
         sort = query.get("sort", "")
@@ -593,9 +628,6 @@ class ResultsView(LoginRequiredMixin, TemplateView):
             objection=query.get("objection", ""), appeal=query.get("appeal", ""),
             sort=sort if sort.lstrip("-") in RESULT_SORTS else "",
         )  # fmt: skip
-        for row in shown:
-            row["score_text"] = as_stored(row["final_score"])
-            row["merit_text"] = as_stored(row["merit_increase"])
         filters = {key: query.get(key, "") for key in ("unit", "band", "state", "objection", "appeal")}
         context.update(
             cycle=cycle,
@@ -640,6 +672,5 @@ class ResultsExportView(LoginRequiredMixin, View):
             )
         else:
             response = HttpResponse(exports.results_csv(cycle), content_type="text/csv; charset=utf-8")
-        name = str(cycle.name).replace("/", "-").replace("\\", "-")
-        response["Content-Disposition"] = content_disposition_header(True, f"results-{name}.{fmt}")
+        response["Content-Disposition"] = content_disposition(f"results-{cycle.name}.{fmt}")
         return response

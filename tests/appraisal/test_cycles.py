@@ -273,7 +273,9 @@ def test_promotion_candidates_need_a_or_better_in_the_last_two_closed_cycles(tea
 
 def test_results_export_as_csv_and_xlsx_with_the_same_columns(team):
     cycle = _closed_cycle(team)
-    cycle_close(cycle=cycle)
+    before = list(csv.DictReader(io.StringIO(exports.results_csv(cycle).decode("utf-8-sig"))))
+    assert {row["暂定 Provisional"] for row in before} == {"是 yes"}, "before closing, every figure is provisional"
+    cycle = cycle_close(cycle=cycle)
     rows = cycle_results(cycle)
     assert len(rows) == 4
     table = list(csv.reader(io.StringIO(exports.results_csv(cycle).decode("utf-8-sig"))))
@@ -286,6 +288,7 @@ def test_results_export_as_csv_and_xlsx_with_the_same_columns(team):
     assert rep[header.index("最终等级 Band")] == "S"
     assert rep[header.index("奖金系数 Bonus coefficient")] == 2
     assert rep[header.index("状态 State")] == "result given", "a label, not the state's code"
+    assert rep[header.index("暂定 Provisional")] == "否 no", "closed: final"
     assert len(table) == len(xlsx) == 5
     assert table[[row[1] for row in table].index("代表丙")][header.index("奖金系数 Bonus coefficient")] == "2.00"
 

@@ -87,7 +87,7 @@ def test_the_gates_count_what_is_unfinished_per_state_and_unit_with_names(team, 
     assert "reason" in no_reason.value.message_dict
     cycle_start_calibration(cycle=cycle, force=True, reason="季度会议已定")
     event = cycle.events.get(action="force_calibration")
-    assert event.reason == "季度会议已定 (3 unfinished)"
+    assert (event.reason, event.unfinished) == ("季度会议已定", 3), "the reason as written, the count apart"
 
 
 def test_a_forced_close_ends_the_unfinished_as_not_completed_without_any_result(team, cycle):
@@ -111,7 +111,8 @@ def test_a_forced_close_ends_the_unfinished_as_not_completed_without_any_result(
     with pytest.raises(Conflict):
         appraisal_acknowledge(appraisal=left)
     cycle.refresh_from_db()
-    assert cycle.events.get(action="force_close").reason.endswith("(3 unfinished)")
+    forced = cycle.events.get(action="force_close")
+    assert (forced.reason, forced.unfinished) == ("三人未完成,按制度记为未完成", 3)
     assert cycle.appeal_deadline == timezone.localdate() + datetime.timedelta(days=14)
 
 

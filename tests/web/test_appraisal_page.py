@@ -596,14 +596,14 @@ def test_the_list_shows_labels_and_no_band_before_the_close(quarter):
     finish_all(q)
     cycle_start_calibration(cycle=q.cycle)
     listing = q.client["rep"].get(reverse("appraisals-page")).content.decode()
-    assert "manager review" in listing
+    assert ">review submitted</span>" in listing, "the stage, in the words every page uses"
     row = re.search(r'<tr data-appraisal="\d+">.*?</tr>', listing, re.S).group(0)
-    assert row.endswith("<td>—</td></tr>"), "no band before the close"
+    assert row.endswith('<td data-col="band">—</td></tr>'), "no band before the close"
     reviews = q.client["manager"].get(reverse("appraisals-page")).content.decode()
-    assert "manager review · reviewed" in reviews
+    assert ">review submitted</span>" in reviews
     close(q)
     listing = q.client["rep"].get(reverse("appraisals-page")).content.decode()
-    assert "<td>S</td>" in listing
+    assert '<span class="band" data-band="S">S</span></td>' in listing
 
 
 def test_the_live_preview_only_swaps_what_each_form_has(quarter):

@@ -112,7 +112,8 @@ def test_the_gate_refuses_with_counts_and_names_then_goes_ahead_with_a_reason(qu
     assert hr.post(page, {"action": "start_calibration", "force": "1", "reason": "按期进入校准"}).status_code == 302
     cycle.refresh_from_db()
     assert cycle.state == CycleState.CALIBRATION
-    assert cycle.events.get(action="force_calibration").reason == "按期进入校准 (3 unfinished)"
+    forced = cycle.events.get(action="force_calibration")
+    assert (forced.reason, forced.unfinished) == ("按期进入校准", 3), "the reason as written, the count apart"
 
     html = hr.get(page).content.decode()
     assert "the 3 unfinished appraisals end as not completed" in _text(html), "the confirmation names the consequence"
