@@ -29,10 +29,12 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite (DATABASE_URL picks the database)
+# (TEST_WORKERS=2 by default: pytest-xdist processes, each with its own test database; TEST_WORKERS=0 runs in one)
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || echo "NOTE: no chromium at $${CHROMIUM:-/usr/bin/chromium}: the browser tests will be SKIPPED (apt-get install -y chromium)"
 	DJANGO_SETTINGS_MODULE=orgdesign.settings_test $(MANAGE) compile_translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## bench: the benchmark suite (SQLite, and PostgreSQL when DATABASE_URL names one); BENCH_ARGS=--large adds 100,000 positions
 bench: $(VENV)/.dev

@@ -23,6 +23,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests import seed_snapshot
+
 ROOT = Path(__file__).resolve().parents[2]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://…), as in CI"
@@ -129,6 +131,9 @@ class Served:
 
 @pytest.fixture
 def served(transactional_db, tmp_path):
+    # An earlier live-server test's flush emptied every table: put back what the migrations made
+    # (roles, rating bands, the appraisal policy), as every other test finds it.
+    seed_snapshot.baseline.restore()
     database = settings.DATABASES["default"]
     proxy = Proxy(database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))
     proxy.start()

@@ -3,13 +3,13 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from orgdesign.access import HR_ADMIN
 from positions.models import Employee, Position
 from positions.services import employee_update
+from tests import seed_snapshot
 
 PASSWORD = "pages-password-1"
 
@@ -29,7 +29,7 @@ USERNAMES = ("hr", "reviewer", "market_manager", "brand_specialist", "rep")
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, seed_demo_recording):
     """The seed organisation with demo people and the logins, loaded once per test module.
 
     Seeding takes seconds (more on PostgreSQL), so a module shares one: it is loaded inside a
@@ -40,7 +40,7 @@ def seeded(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("seed_org", "--demo", verbosity=0)
+            seed_snapshot.load_seed("--demo")
             login_for("hr")
             login_for("reviewer")
             login_for("market_manager", employee=holder("市场部经理"))
