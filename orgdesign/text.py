@@ -241,3 +241,12 @@ def clean_app(apps, schema_editor, app_label):
     for model in apps.get_app_config(app_label).get_models():
         if not model._meta.model_name.startswith("historical"):
             clean_rows(model, using=schema_editor.connection.alias)
+
+
+def cleaning_operation(app_label):
+    """The migration operation that cleans the stored rows of one app (`clean_app`); nothing to undo."""
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: clean_app(apps, schema_editor, app_label), migrations.RunPython.noop
+    )

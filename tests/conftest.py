@@ -61,6 +61,16 @@ def hr_user(django_user_model):
 
 
 @pytest.fixture
+def hr_client(hr_user):
+    """A browser session of the HR superuser."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(hr_user)
+    return client
+
+
+@pytest.fixture
 def hr_api(hr_user):
     return _client(api_token_create(user=hr_user, name="tests"))
 

@@ -12,10 +12,8 @@ from urllib.parse import unquote
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from analytics.models import Process
 from appraisal.models import Appraisal
@@ -84,20 +82,6 @@ def test_a_name_keeps_what_a_file_name_may_hold():
 # --- every download, with names that used to break them ----------------------------------------------
 
 
-@pytest.fixture
-def hr(hr_user):
-    client = Client()
-    client.force_login(hr_user)
-    return client
-
-
-@pytest.fixture
-def hr_api(hr_user):
-    client = APIClient()
-    client.force_authenticate(hr_user)
-    return client
-
-
 def _closed(name, team):
     cycle = make_cycle(name=name)
     cycle_open(cycle=cycle)
@@ -118,14 +102,14 @@ def _downloaded(response, expected_name):
     ("cycle_name", "in_file_name"),
     [("2027/Q2", "2027-Q2"), ('a"b', "a-b"), ("2026年第三季度", "2026年第三季度"), ("2026-Q3", "2026-Q3")],
 )
-def test_every_results_download_answers_with_a_well_formed_name(hr, hr_api, team, cycle_name, in_file_name):
+def test_every_results_download_answers_with_a_well_formed_name(hr_client, hr_api, team, cycle_name, in_file_name):
     cycle = _closed(cycle_name, team)
     for fmt in ("csv", "xlsx"):
-        response = _downloaded(hr.get(reverse("cycle-results-export", args=[cycle.pk, fmt])), in_file_name)
+        response = _downloaded(hr_client.get(reverse("cycle-results-export", args=[cycle.pk, fmt])), in_file_name)
         assert _downloaded(hr_api.get(f"/api/v1/appraisal-cycles/{cycle.pk}/results/?format={fmt}"), in_file_name)
     load_workbook(io.BytesIO(response.content))
     appraisal = Appraisal.objects.get(cycle=cycle, employee=team["people"]["rep1"])
-    response = _downloaded(hr.get(reverse("appraisal-pdf", args=[appraisal.pk])), in_file_name)
+    response = _downloaded(hr_client.get(reverse("appraisal-pdf", args=[appraisal.pk])), in_file_name)
     assert response.content.startswith(b"%PDF")
 
 
@@ -135,22 +119,23 @@ def test_a_cycle_name_cannot_hold_a_line_break(team):
     assert list(caught.value.message_dict) == ["name"]
 
 
-def test_the_word_exports_keep_chinese_names_and_lose_quotes_and_slashes(hr, team):
+def test_the_word_exports_keep_chinese_names_and_lose_quotes_and_slashes(hr_client, team):
     unit = team["units"]["sales"]
     unit.name = '销售部"华东"/一区'
     unit.save()
     position = make_position(department=unit, title='销售"代表"/一线', code="S/1")
-    response = _downloaded(hr.get(reverse("position-docx", args=[position.pk])), "S-1 销售-代表-一线 岗位说明书.docx")
+    page = hr_client.get(reverse("position-docx", args=[position.pk]))
+    response = _downloaded(page, "S-1 销售-代表-一线 岗位说明书.docx")
     assert response.content.startswith(b"PK")
-    _downloaded(hr.get(reverse("unit-descriptions-docx", args=[unit.pk])), ".docx")
+    _downloaded(hr_client.get(reverse("unit-descriptions-docx", args=[unit.pk])), ".docx")
 
 
-def test_the_other_workbooks_answer_with_well_formed_names(hr, hr_api, team):
+def test_the_other_workbooks_answer_with_well_formed_names(hr_client, hr_api, team):
     process = Process.objects.create(code='RA"CI/1', name="促销流程")
-    _downloaded(hr.get(reverse("process-xlsx", args=[process.pk])), "RACI-RA-CI-1.xlsx")
+    _downloaded(hr_client.get(reverse("process-xlsx", args=[process.pk])), "RACI-RA-CI-1.xlsx")
     _downloaded(hr_api.get(f"/api/v1/processes/{process.pk}/matrix/?format=xlsx"), "RACI-RA-CI-1.xlsx")
-    _downloaded(hr.get(reverse("transfer-download", args=["organisation.xlsx"])), "organisation.xlsx")
-    _downloaded(hr.get(reverse("transfer-download", args=["positions.csv"])), "positions.csv")
+    _downloaded(hr_client.get(reverse("transfer-download", args=["organisation.xlsx"])), "organisation.xlsx")
+    _downloaded(hr_client.get(reverse("transfer-download", args=["positions.csv"])), "positions.csv")
     _downloaded(hr_api.get("/api/v1/export/organisation.xlsx"), "organisation.xlsx")
     _downloaded(hr_api.get("/api/v1/analytics/spans-and-layers.xlsx"), "spans-and-layers.xlsx")
     _downloaded(hr_api.get("/api/v1/analytics/headcount.xlsx"), "headcount.xlsx")

@@ -14,11 +14,9 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
-from rest_framework.test import APIClient
 
 from analytics.models import Process
 from appraisal.models import AppraisalCycle, AppraisalLine, CycleEvent, Indicator
@@ -37,20 +35,6 @@ pytestmark = pytest.mark.django_db
 library, team = appraisal_fixtures.library, appraisal_fixtures.team
 
 BELL, ESCAPE, NOT_XML = "\u0007", "\u001b", "\ufffe"
-
-
-@pytest.fixture
-def hr(hr_user):
-    client = Client()
-    client.force_login(hr_user)
-    return client
-
-
-@pytest.fixture
-def hr_api(hr_user):
-    client = APIClient()
-    client.force_authenticate(hr_user)
-    return client
 
 
 def _closed_cycle(name="2026-Q3"):
@@ -182,8 +166,8 @@ def test_the_services_refuse_free_text_whoever_calls_them(team):
 # --- pages -------------------------------------------------------------------------------------------
 
 
-def test_a_page_form_refuses_a_control_character_beside_the_field(hr, team):
-    response = hr.post(reverse("cycles-page"), {
+def test_a_page_form_refuses_a_control_character_beside_the_field(hr_client, team):
+    response = hr_client.post(reverse("cycles-page"), {
         "name": f"2027{BELL}Q2", "period_start": "2027-04-01", "period_end": "2027-06-30",
         "self_deadline": "2027-07-05", "review_deadline": "2027-07-15",
     })  # fmt: skip
@@ -192,22 +176,22 @@ def test_a_page_form_refuses_a_control_character_beside_the_field(hr, team):
     assert not AppraisalCycle.objects.exists()
 
 
-def test_a_reason_typed_on_a_page_is_refused(hr, team):
+def test_a_reason_typed_on_a_page_is_refused(hr_client, team):
     cycle = _closed_cycle()
-    response = hr.post(reverse("cycle-page", args=[cycle.pk]), {"action": "reopen", "reason": f"理由{ESCAPE}"})
+    response = hr_client.post(reverse("cycle-page", args=[cycle.pk]), {"action": "reopen", "reason": f"理由{ESCAPE}"})
     assert response.status_code == 400 and "U+001B" in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.state == "closed"
 
 
-def test_a_description_draft_refuses_a_control_character(hr):
+def test_a_description_draft_refuses_a_control_character(hr_client):
     position = make_position(title="品牌经理")
     url = reverse("description-edit", args=[position.pk])
-    response = hr.post(url, {
+    response = hr_client.post(url, {
         "revision": "new", "purpose": "提升品牌。", "duties-0-category": "core", "duties-0-text": f"制定{BELL}策略",
     })  # fmt: skip
     assert response.status_code == 400 and "U+0007" in response.content.decode()
-    response = hr.post(url, {"revision": "new", "purpose": f"提升{BELL}品牌。"})
+    response = hr_client.post(url, {"revision": "new", "purpose": f"提升{BELL}品牌。"})
     assert response.status_code == 400 and "U+0007" in response.content.decode()
     assert not DescriptionDraft.objects.filter(position=position).exists()
 
@@ -215,14 +199,14 @@ def test_a_description_draft_refuses_a_control_character(hr):
 # --- the admin ---------------------------------------------------------------------------------------
 
 
-def test_the_admin_refuses_a_control_character(hr):
+def test_the_admin_refuses_a_control_character(hr_client):
     unit = make_unit()
     url = reverse("admin:departments_collaborationmechanism_add")
-    response = hr.post(url, {"department": unit.pk, "kind": "meeting", "name": f"周例会{BELL}", "order": 0})
+    response = hr_client.post(url, {"department": unit.pk, "kind": "meeting", "name": f"周例会{BELL}", "order": 0})
     assert response.status_code == 200, "the form comes back with the error"
     assert "U+0007" in response.content.decode()
     assert not CollaborationMechanism.objects.exists()
-    response = hr.post(url, {"department": unit.pk, "kind": "meeting", "name": "周例会", "order": 0,
+    response = hr_client.post(url, {"department": unit.pk, "kind": "meeting", "name": "周例会", "order": 0,
                              "description": "每周一。\n每月一次总结。"})  # fmt: skip
     assert response.status_code == 302
     assert CollaborationMechanism.objects.get().description == "每周一。\n每月一次总结。"
@@ -265,16 +249,16 @@ def test_the_import_names_the_row_and_column_of_a_control_character(db):
     ]  # fmt: skip
 
 
-def test_an_upload_with_a_control_character_is_refused_and_saves_nothing(hr):
+def test_an_upload_with_a_control_character_is_refused_and_saves_nothing(hr_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     make_unit(code="MKT")
     data = f"code,title,unit,headcount\nP-1,好岗位,MKT,1\nP-2,坏{BELL}岗位,MKT,1\n".encode()
-    response = hr.post(reverse("transfer-page"), {"file": SimpleUploadedFile("positions.csv", data)})
+    response = hr_client.post(reverse("transfer-page"), {"file": SimpleUploadedFile("positions.csv", data)})
     job_url = response["Location"]
-    page = hr.get(job_url).content.decode()
+    page = hr_client.get(job_url).content.decode()
     assert 'id="problems"' in page and "U+0007" in page and 'id="apply-import"' not in page
-    hr.post(job_url)
+    hr_client.post(job_url)
     assert not Position.objects.filter(code__in=["P-1", "P-2"]).exists()
 
 
@@ -286,7 +270,7 @@ def _dirty(model, pk, **values):
     model.objects.filter(pk=pk).update(**values)
 
 
-def test_cleaning_makes_stored_text_exportable_again(hr, team):
+def test_cleaning_makes_stored_text_exportable_again(hr_client, team):
     position = team["positions"]["rep"]
     _dirty(Position, position.pk, title=f"销售{BELL}代表\t一线", purpose=f"第一行\n第二行{ESCAPE}")
     unit = team["units"]["sales"]
@@ -306,7 +290,7 @@ def test_cleaning_makes_stored_text_exportable_again(hr, team):
     assert (unit.name, unit.function) == ("销售 部", "职能\t说明")
     assert line.levels[0]["description"].endswith("\n说明") and BELL not in str(line.levels)
 
-    response = hr.get(reverse("transfer-download", args=["organisation.xlsx"]))
+    response = hr_client.get(reverse("transfer-download", args=["organisation.xlsx"]))
     assert response.status_code == 200
     titles = [row[1] for row in load_workbook(io.BytesIO(response.content))["positions"].iter_rows(values_only=True)]
     assert "销售代表 一线" in titles
@@ -329,9 +313,10 @@ def test_the_migrations_clean_every_model_of_their_app(db):
     state_apps = executor.loader.project_state().apps
     editor = SimpleNamespace(connection=connection)
     for app, migration in [("departments", "0004"), ("positions", "0005"), ("appraisal", "0009"),
-                           ("analytics", "0003")]:  # fmt: skip
+                           ("analytics", "0003"), ("orgdesign", "0006")]:  # fmt: skip
         module = importlib.import_module(f"{app}.migrations.{migration}_clean_control_characters")
-        module.clean(state_apps, editor)
+        (operation,) = module.Migration.operations
+        operation.code(state_apps, editor)
     indicator.refresh_from_db()
     process.refresh_from_db()
     assert indicator.name == "质量"

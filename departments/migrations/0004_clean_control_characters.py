@@ -6,14 +6,10 @@ dropped. Only rows that hold one are changed.
 
 from django.db import migrations
 
-from orgdesign.text import clean_app
-
-
-def clean(apps, schema_editor):
-    clean_app(apps, schema_editor, "departments")
+from orgdesign.text import cleaning_operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("departments", "0003_historicalcollaborationmechanism_and_more")]
 
-    operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
+    operations = [cleaning_operation("departments")]

@@ -6,14 +6,10 @@ dropped. Only rows that hold one are changed.
 
 from django.db import migrations
 
-from orgdesign.text import clean_app
-
-
-def clean(apps, schema_editor):
-    clean_app(apps, schema_editor, "orgdesign")
+from orgdesign.text import cleaning_operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("orgdesign", "0005_login_attempts_expire")]
 
-    operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
+    operations = [cleaning_operation("orgdesign")]

@@ -6,14 +6,10 @@ dropped. Only rows that hold one are changed.
 
 from django.db import migrations
 
-from orgdesign.text import clean_app
-
-
-def clean(apps, schema_editor):
-    clean_app(apps, schema_editor, "positions")
+from orgdesign.text import cleaning_operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("positions", "0004_draft_base_version")]
 
-    operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
+    operations = [cleaning_operation("positions")]

@@ -25,6 +25,19 @@ def _login_for(employee, username):
 
 
 @pytest.fixture
+def hr(django_user_model):
+    """An HR admin who is not a superuser: the person the token and lock-out rules are about."""
+    user = django_user_model.objects.create_user("hr", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=HR_ADMIN))
+    return user
+
+
+@pytest.fixture
+def rep(django_user_model):
+    return django_user_model.objects.create_user("rep", password=PASSWORD)
+
+
+@pytest.fixture
 def matrix(seed_org_demo):
     """Users: hr, sales manager, market manager, sales representative, API reader; clients for each and anonymous."""
     users = {}

@@ -4,34 +4,20 @@ import datetime
 
 import pytest
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from orgdesign.access import HR_ADMIN
 from orgdesign.security import client_ip, locked_until
+from tests.access.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "lockout-password-1"
 HR_DESK = "198.51.100.10"
 ATTACKER = "203.0.113.66"
 PROXY = "10.0.0.5"
-
-
-@pytest.fixture
-def hr(django_user_model):
-    user = django_user_model.objects.create_user("hr", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=HR_ADMIN))
-    return user
-
-
-@pytest.fixture
-def rep(django_user_model):
-    return django_user_model.objects.create_user("rep", password=PASSWORD)
 
 
 def token_login(username, password, address, **headers):

@@ -19,21 +19,13 @@ from orgdesign.access import API_READER, HR_ADMIN
 from orgdesign.models import ApiToken
 from orgdesign.services import api_token_create
 from positions.models import Position
+from tests.access.conftest import PASSWORD
 from tests.factories import make_position, make_unit
 from tests.test_backup import empty_database  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "tokens-password-1"
-
-
-@pytest.fixture
-def hr(django_user_model):
-    """An HR admin who is not a superuser: the person these rules are about."""
-    user = django_user_model.objects.create_user("hr", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=HR_ADMIN))
-    return user
 
 
 @pytest.fixture
@@ -41,11 +33,6 @@ def hr_admin(hr):
     client = Client()
     client.force_login(hr)
     return client
-
-
-@pytest.fixture
-def rep(django_user_model):
-    return django_user_model.objects.create_user("rep", password=PASSWORD)
 
 
 def _api(key):
