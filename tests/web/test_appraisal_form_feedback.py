@@ -29,13 +29,6 @@ from tests.web.test_appraisal_page import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hr(hr_user):
-    client = Client()
-    client.force_login(hr_user)
-    return client
-
-
 def cell(html, name):
     """The cell of the cycle form that holds the field `name`, with its errors."""
     return re.search(rf'<div class="field" data-field-of="{name}">.*?</div>', html, re.S).group(0)
@@ -44,9 +37,9 @@ def cell(html, name):
 # --- 3. the cycle form -----------------------------------------------------------------------------------
 
 
-def test_an_empty_new_cycle_says_what_to_enter_under_each_field(team, hr):  # noqa: F811 (the imported fixtures)  # noqa: F811
-    response = hr.post(reverse("cycles-page"), {"name": "", "period_start": "", "period_end": "", "self_deadline": "",
-                                                "review_deadline": ""})  # fmt: skip
+def test_an_empty_new_cycle_says_what_to_enter_under_each_field(team, hr_client):  # noqa: F811 (the imported fixtures)
+    empty = dict.fromkeys(["name", "period_start", "period_end", "self_deadline", "review_deadline"], "")
+    response = hr_client.post(reverse("cycles-page"), empty)
     assert response.status_code == 400
     html = response.content.decode()
     assert "cannot be null" not in html and "cannot be blank" not in html
@@ -63,8 +56,8 @@ def test_an_empty_new_cycle_says_what_to_enter_under_each_field(team, hr):  # no
     assert "请输入考核期的第一天。" in cell(chinese, "period_start") and "null" not in chinese
 
 
-def test_an_error_about_two_dates_sits_under_the_date_it_names_in_its_own_cell(team, hr):  # noqa: F811 (the imported fixtures)  # noqa: F811
-    response = hr.post(reverse("cycles-page"), {
+def test_an_error_about_two_dates_sits_under_the_date_it_names_in_its_own_cell(team, hr_client):  # noqa: F811 (the imported fixtures)
+    response = hr_client.post(reverse("cycles-page"), {
         "name": "2026-Q4", "period_start": "2026-12-31", "period_end": "2026-10-01", "self_deadline": "2027-01-20",
         "review_deadline": "2027-01-10",
     })  # fmt: skip
@@ -79,10 +72,10 @@ def test_an_error_about_two_dates_sits_under_the_date_it_names_in_its_own_cell(t
     assert "field-error" not in outside, "no error is a cell of the grid by itself: the layout keeps its columns"
 
 
-def test_renaming_a_cycle_says_its_new_name(team, hr):  # noqa: F811 (the imported fixtures)  # noqa: F811
+def test_renaming_a_cycle_says_its_new_name(team, hr_client):  # noqa: F811 (the imported fixtures)
     cycle = make_cycle()
     renamed = {"action": "edit", "name": "2026-Q3 sales", "revision": cycle.revision}
-    response = hr.post(reverse("cycle-page", args=[cycle.pk]), renamed, follow=True)
+    response = hr_client.post(reverse("cycle-page", args=[cycle.pk]), renamed, follow=True)
     assert "2026-Q3 sales saved." in text_of(response.content.decode())
 
 
@@ -160,11 +153,11 @@ def test_the_pdf_names_the_reviewer_with_the_pages_word(quarter):  # noqa: F811 
     assert "考核人：经理乙" in subtitle and "评审人" not in subtitle and "审核人" not in subtitle
 
 
-def test_a_cycle_opened_today_lists_its_draft_in_the_manager_review_stage(team, hr):  # noqa: F811 (the imported fixtures)  # noqa: F811
+def test_a_cycle_opened_today_lists_its_draft_in_the_manager_review_stage(team, hr_client):  # noqa: F811 (the imported fixtures)
     """The progress table counts each appraisal in its stage, the same stages the results filter offers."""
     cycle = make_cycle(start=(datetime.date.today() - datetime.timedelta(days=30)).isoformat())
     cycle_open(cycle=cycle)
-    html = hr.get(reverse("cycle-page", args=[cycle.pk])).content.decode()
+    html = hr_client.get(reverse("cycle-page", args=[cycle.pk])).content.decode()
     heads = re.findall(r'<th class="num">([^<]+)</th>', html[html.index('id="progress"') :])
     assert heads[:6] == ["Self-assessment", "Manager review", "Review submitted", "Result given", "Acknowledged",
                          "Not completed"]  # fmt: skip
