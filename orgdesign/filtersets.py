@@ -3,6 +3,8 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from orgdesign import access
+
 
 class IdFilter(django_filters.ModelChoiceFilter):
     """Filter by the id of a related object; an unknown id is a 400 naming the parameter.
@@ -12,8 +14,6 @@ class IdFilter(django_filters.ModelChoiceFilter):
     """
 
     def get_queryset(self, request):
-        from orgdesign import access
-
         queryset = super().get_queryset(request)
         user = getattr(request, "user", None)
         if user is None:

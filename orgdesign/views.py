@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from appraisal import visibility
 from appraisal.choices import AppealState, AppraisalState, CycleState
 from appraisal.models import Appeal, Appraisal, AppraisalCycle
+from appraisal.selectors import STAGES, stage_of
 from departments.models import Department
 from orgdesign import access
 from positions.models import DescriptionDraft, Employee, Position
@@ -29,8 +30,6 @@ class LoginView(auth_views.LoginView):
 
 def cycle_progress(cycle, appraisals):
     """How far `appraisals` of `cycle` are: counts per stage (a submitted review is its own), in workflow order."""
-    from appraisal.selectors import STAGES, stage_of
-
     counts = {}
     rows = (
         appraisals.filter(cycle=cycle)
